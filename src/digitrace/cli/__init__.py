@@ -1,0 +1,81 @@
+"""The ``digitrace`` command: thin wrappers over the library.
+
+Each topic lives in its own module ``digitrace.cli.<topic>`` exposing
+``register(app)``.  Heavy libraries are imported inside the command functions,
+never at module level, so ``digitrace --help`` stays fast.
+
+User errors (:class:`~digitrace.errors.DigitraceError`, bad files) print one
+line on stderr and exit with code 2; ``--debug`` shows the traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+# topic modules, in help order; a module that does not exist yet is skipped
+TOPICS = ("data", "io", "classify", "accounts", "index", "disparity", "spatial",
+          "model", "text", "chain", "modes", "atlas")
+
+_STATE = {"debug": False}
+
+
+def _root_callback(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+) -> None:
+    """digitrace: China's industrial digitalization, measured and explained."""
+    _STATE["debug"] = debug
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(no_args_is_help=True, add_completion=False,
+                      pretty_exceptions_enable=False, callback=_root_callback,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+    for topic in TOPICS:
+        try:
+            mod = importlib.import_module(f"digitrace.cli.{topic}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"digitrace.cli.{topic}":
+                continue
+            raise
+        mod.register(app)
+    return app
+
+
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    from ..errors import DigitraceError
+
+    return (DigitraceError, FileNotFoundError, IsADirectoryError, PermissionError,
+            UnicodeDecodeError)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning user errors into one line + exit 2."""
+    import click
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    app = build_app()
+    try:
+        app(args=args, prog_name="digitrace", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        print("error: aborted", file=sys.stderr)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except _user_error_types() as exc:
+        if debug:
+            raise
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: {msg}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:  # unexpected: still one line unless --debug
+        if debug:
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+              file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "digitrace", *args], capture_output=True, text=True)
+
+
+def test_help_lists_commands():
+    r = run("--help")
+    assert r.returncode == 0
+    assert "digitrace" in r.stdout
+
+
+def test_user_error_is_one_line_exit_2(tmp_path):
+    r = run("io", "summary", str(tmp_path / "missing.csv"))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().count("\n") == 0
+    assert "Traceback" not in r.stderr
+    assert "missing.csv" in r.stderr
+
+
+def test_debug_shows_traceback(tmp_path):
+    r = run("--debug", "io", "summary", str(tmp_path / "missing.csv"))
+    assert r.returncode != 0
+    assert "Traceback" in r.stderr

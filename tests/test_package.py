@@ -1,0 +1,90 @@
+"""Package-level guarantees: light import, lazy API, optional gate, README/CI agree."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ["matplotlib", "dask", "geopandas", "pyfixest", "duckdb", "jinja2", "distributed",
+         "libpysal", "esda", "pypdfium2", "docx", "openpyxl"]
+
+
+def test_import_is_light():
+    code = ("import sys, json, digitrace; "
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_lazy_names_resolve_to_real_modules():
+    import importlib
+
+    import digitrace
+
+    for name, mod in digitrace._LAZY.items():
+        spec = importlib.util.find_spec(mod)
+        assert spec is not None, f"{name} -> {mod} does not exist"
+
+
+def test_optional_gate_names_the_extra(monkeypatch):
+    from digitrace._optional import require
+    from digitrace.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # makes `import jinja2` fail
+    with pytest.raises(MissingDependencyError, match=r"digitrace\[report\]"):
+        require("jinja2")
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up")[1].split("\n## ")[0]
+    blocks = re.findall(r"```bash\n(.*?)```", setup, flags=re.S)
+    assert len(blocks) == 2
+    cmds = [b.strip() for b in blocks]
+    assert all("\n" not in c for c in cmds)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert cmds[1] in ci.splitlines()
+    assert "pytest" in cmds[1] and "digitrace" in cmds[0]
+
+
+def test_results_are_frozen_and_render():
+    import dataclasses
+
+    import pandas as pd
+
+    from digitrace._results import Provenance, Result
+
+    @dataclasses.dataclass(frozen=True, repr=False)
+    class R(Result):
+        value: float
+
+        def to_frame(self):
+            return pd.DataFrame({"value": [self.value]}, index=["a"])
+
+    r = R(1.5, provenance=Provenance("test.method", {"k": 1}))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.value = 2.0
+    with pytest.raises(TypeError):
+        r.provenance.params["k"] = 2
+    assert repr(r).startswith("<R:")
+    assert "| value |" in r.summary("markdown")
+    assert "<table" in r._repr_html_()
+    assert "1.5000" in r.summary("text")
+    assert json.loads(r.provenance.to_json())["version"]
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    from digitrace.atomic import atomic_path
+
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("partial")
+            raise RuntimeError("killed")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
