@@ -1,0 +1,1 @@
+"""Data layer: readers for real Chinese statistics (IO tables, province panels, geometry)."""
