@@ -1,0 +1,1 @@
+"""One module per atlas section, each exposing ``build(ctx) -> Section``."""
