@@ -1,0 +1,40 @@
+"""Regional disparity: Dagum Gini decomposition, Theil indices, distribution dynamics
+and σ/β convergence.
+
+``dagum_gini`` and ``theil`` are the headline functions (also ``digitrace.dagum_gini`` and
+``digitrace.theil``).  Submodules are imported lazily so ``import digitrace.disparity``
+stays light.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY = {
+    "dagum_gini": "digitrace.disparity.dagum",
+    "dagum_gini_panel": "digitrace.disparity.dagum",
+    "DagumResult": "digitrace.disparity.dagum",
+    "DagumPanelResult": "digitrace.disparity.dagum",
+    "theil": "digitrace.disparity.theil",
+    "theil_panel": "digitrace.disparity.theil",
+    "TheilResult": "digitrace.disparity.theil",
+    "sigma_convergence": "digitrace.disparity.convergence",
+    "beta_convergence": "digitrace.disparity.convergence",
+    "spatial_beta_convergence": "digitrace.disparity.convergence",
+    "kde_dynamics": "digitrace.disparity.dynamics",
+    "markov": "digitrace.disparity.dynamics",
+    "spatial_markov": "digitrace.disparity.dynamics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'digitrace.disparity' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = sorted(_LAZY)
