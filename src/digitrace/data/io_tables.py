@@ -1,0 +1,482 @@
+"""Loaders for national input-output tables → :class:`~digitrace.io.table.IOTable`.
+
+* :func:`load_io_table` reads the NBS family of tables (``china_YEAR_N.csv``:
+  122/135/139/149/153-sector competitive-import tables, the 41/42-sector extension
+  tables, and the 42-sector non-competitive tables with an ``Origin`` column).
+  The layout is detected from the table's own markers — column markers ``TIU``,
+  ``FU1xx``/``FU2xx``, ``THC``, ``TC``, ``GCF``, ``TFU``, ``EX``, ``IM``, ``ERR``,
+  ``GO`` and row markers ``TII``, ``VA00x``, ``TVA``, ``TI`` — never from sizes.
+* :func:`load_oecd_iot` reads the OECD 2021-edition national IOTs for China.
+* :func:`io_catalog` lists the table files in a data directory and
+  :func:`load_io_year` loads the table of one year.
+
+CSV (UTF-8 or GBK), ``.xlsx`` (also when saved under a ``.csv`` name) are read by
+:func:`digitrace.data.readers.read_tabular`.  Every error names the file and
+the row and/or column.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..io.balance import DEFAULT_RTOL, OnImbalance, check_balance
+from ..io.table import VA_COMPONENTS, IOTable
+from .readers import read_tabular
+from .oecd_names import OECD_NAMES_ZH
+
+__all__ = ["load_io_table", "load_oecd_iot", "io_catalog", "load_io_year", "FINAL_DEMAND_ROLES"]
+
+# final-demand column code -> role (NBS codes and OECD codes)
+FINAL_DEMAND_ROLES = {
+    "FU101": "household", "FU102": "household", "FU103": "government",
+    "FU201": "gfcf", "FU202": "inventory", "EX": "exports",
+    "TC": "consumption",  # only kept when its components are not published
+    "HFCE": "household", "NPISH": "household", "GGFC": "government", "GFCF": "gfcf",
+    "INVNT": "inventory", "EXPO": "exports", "CONS_ABR": "other", "CONS_NONRES": "exports",
+}
+# subtotal column -> components that make it redundant when present
+_SUBTOTALS = {"THC": ("FU101", "FU102"), "TC": ("FU101", "FU102", "FU103", "THC"),
+              "GCF": ("FU201", "FU202")}
+_VA_NAMES = dict(zip(("VA001", "VA002", "VA003", "VA004"), VA_COMPONENTS))
+_ROW_MARKERS = ("TII", "TVA", "TI")
+_COL_NONFD = ("TIU", "TFU", "IM", "ERR", "GO")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_FILE = re.compile(r"^china_((?:19|20)\d{2})_(\d+)$", re.I)
+_DOMESTIC = {"domestic", "d", "国内", "国产"}
+_IMPORTS = {"imports", "import", "m", "进口"}
+
+
+def _key(code: object) -> str:
+    """Normalised matching key of a code: ``'001'``, ``'1'`` and ``1.0`` all → ``'1'``."""
+    s = str(code).strip()
+    if re.fullmatch(r"\d+(\.0+)?", s):
+        return str(int(float(s)))
+    return s.upper()
+
+
+def _pad(codes: list[str]) -> list[str]:
+    """Zero-pad all-digit codes to a common width (Excel drops leading zeros)."""
+    if codes and all(c.isdigit() for c in codes):
+        w = max(len(c) for c in codes)
+        return [c.zfill(w) for c in codes]
+    return codes
+
+
+def _year_from(path: Path, year: int | None) -> int:
+    if year is not None:
+        return int(year)
+    m = _YEAR.findall(path.stem)
+    if not m:
+        raise DataError("cannot infer the year from the file name; pass year=", file=path)
+    return int(m[0])
+
+
+def _numeric(df: pd.DataFrame, rows: list[int], cols: list[str], labels: list[str], path: Path,
+             allow_empty: bool = False) -> np.ndarray:
+    """Parse a block of cells as floats; errors name the row code and column."""
+    block = df.loc[rows, cols]
+    try:  # fast path: every cell parses
+        out = block.to_numpy(dtype=object).astype(float)
+        if allow_empty or not np.isnan(out).any():
+            return out
+    except (TypeError, ValueError):
+        pass
+    out = np.empty(block.shape, dtype=float)
+    for k, c in enumerate(cols):
+        raw = block[c]
+        vals = pd.to_numeric(raw, errors="coerce")
+        bad = vals.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"non-numeric value {raw.iloc[i]!r}", file=path, row=labels[i], column=c)
+        if not allow_empty and vals.isna().any():
+            i = int(np.flatnonzero(vals.isna().to_numpy())[0])
+            raise DataError("empty cell", file=path, row=labels[i], column=c)
+        out[:, k] = vals.to_numpy(dtype=float, na_value=np.nan)
+    return out
+
+
+def _label_columns(df: pd.DataFrame) -> tuple[str, str | None, str | None, str | None]:
+    cols = list(df.columns)
+    low = {c.lower(): c for c in cols}
+    code = low.get("code", cols[0])
+    origin = low.get("origin")
+    zh = low.get("descriptioninchinese") or low.get("name_zh")
+    en = low.get("description") or low.get("name_en")
+    if zh is None or en is None:  # fall back to text columns next to the code column
+        for c in cols[1:4]:
+            if c in (code, origin) or _key(c).isdigit():
+                continue
+            sample = " ".join(df[c].dropna().astype(str).head(20))
+            if _CJK.search(sample) and zh is None:
+                zh = c
+            elif en is None and sample and not _CJK.search(sample):
+                en = c
+    return code, en, zh, origin
+
+
+def _sector_rows(codes: pd.Series) -> list[int]:
+    """Positions of sector rows: everything before the first row marker."""
+    out = []
+    for pos, c in enumerate(codes):
+        if c in _ROW_MARKERS or re.fullmatch(r"VA\d+", c):
+            break
+        if c in ("", "NAN"):
+            continue
+        out.append(pos)
+    return out
+
+
+def _match(row_codes: list[str], col_codes: list[str], path: Path, block: str) -> None:
+    rk = [_key(c) for c in row_codes]
+    ck = [_key(c) for c in col_codes]
+    dup = pd.Index(rk)[pd.Index(rk).duplicated()]
+    if len(dup):
+        raise DataError(f"duplicate sector row {dup[0]!r} in the {block} block", file=path, row=dup[0])
+    miss_rows = [c for c, k in zip(col_codes, ck) if k not in set(rk)]
+    if miss_rows:
+        raise DataError(f"sector row missing: the table has a column for sector {miss_rows[0]!r} "
+                        f"but no {block} row for it ({len(miss_rows)} missing)", file=path,
+                        row=miss_rows[0])
+    miss_cols = [c for c, k in zip(row_codes, rk) if k not in set(ck)]
+    if miss_cols:
+        raise DataError(f"sector column missing: the table has a {block} row for sector "
+                        f"{miss_cols[0]!r} but no column for it", file=path, column=miss_cols[0])
+
+
+def load_io_table(path: str | Path, *, year: int | None = None, check: bool = True,
+                  on_imbalance: OnImbalance = "raise", rtol: float = DEFAULT_RTOL,
+                  atol: float = 0.0, unit: str = "10k CNY") -> IOTable:
+    """Read an NBS-family input-output table.
+
+    Parameters
+    ----------
+    path : path-like
+        ``china_YEAR_N.csv`` (or ``.xlsx``; GBK-encoded CSV is detected).
+    year : int, optional
+        Defaults to the first 4-digit year in the file name.
+    check : bool
+        Run :func:`digitrace.io.check_balance` (columns Σinputs + VA = x, rows
+        Σuses − IM + ERR = x, Z ≥ 0, published subtotals) with ``|gap| <= rtol·|x_j| + atol``.
+    on_imbalance : {"raise", "warn", "ignore"}
+        :class:`~digitrace.errors.BalanceError` (default) or
+        :class:`~digitrace.errors.BalanceWarning` on failure.
+    rtol, atol : float
+        Tolerances, default ``1e-6`` relative and 0 absolute (the NBS files
+        balance to better than 1e-9).
+    unit : str
+        Unit label, default ``"10k CNY"`` (万元).
+
+    Returns
+    -------
+    IOTable
+        ``kind="noncompetitive"`` when an ``Origin`` column with Domestic/Imports rows
+        is found: ``Z`` is then the domestic block, ``Z_imports`` the imported block,
+        ``meta["import_totals"]`` the imports by product (the ``GO`` of the import rows).
+    """
+    p = Path(path)
+    df = read_tabular(p, dtype=str)
+    df.columns = [str(c).strip() for c in df.columns]
+    code_col, en_col, zh_col, origin_col = _label_columns(df)
+    codes = df[code_col].fillna("").astype(str).str.strip().str.upper()
+    markers = [c for c in df.columns if c.upper() in _COL_NONFD or c.upper() in FINAL_DEMAND_ROLES
+               or c.upper() in _SUBTOTALS]
+    markers += [c for c in codes if c in _ROW_MARKERS or re.fullmatch(r"VA\d+", c)]
+    srows = _sector_rows(codes)
+    if not srows:
+        raise DataError("no sector rows found before the TII/VA rows", file=p, column=code_col)
+    label_cols = [c for c in (code_col, en_col, zh_col, origin_col) if c is not None]
+    cols = list(df.columns)
+    upper = [c.upper() for c in cols]
+    row_keys = {_key(codes.iloc[i]) for i in srows}
+    if "TIU" in upper:
+        tiu = upper.index("TIU")
+        scols = [c for c in cols[:tiu] if c not in label_cols]
+    else:  # no TIU marker: the sector columns are those named like a sector row
+        scols = [c for c in cols if c not in label_cols and _key(c) in row_keys]
+        tiu = max(cols.index(c) for c in scols) if scols else len(label_cols) - 1
+    if not scols:
+        raise DataError("no intermediate-use columns found (expected sector codes before TIU)", file=p)
+    if "GO" not in upper and "TI" not in set(codes):
+        raise DataError("no gross output: neither a GO column nor a TI row", file=p)
+    go_col = cols[upper.index("GO")] if "GO" in upper else None
+    end = upper.index("GO") if "GO" in upper else len(cols)
+    after = cols[tiu + 1 if "TIU" in upper else tiu + 1:end]
+    present = {c.upper() for c in after}
+    fd_cols, dropped = [], []
+    for c in after:
+        u = c.upper()
+        if u in _COL_NONFD or c in label_cols:
+            if u == "TFU":
+                dropped.append(c)
+            continue
+        if u in _SUBTOTALS and present.intersection(_SUBTOTALS[u]):
+            dropped.append(c)
+            continue
+        fd_cols.append(c)
+    fd_labels = {c: FINAL_DEMAND_ROLES.get(c.upper(), "other") for c in fd_cols}
+
+    # split sector rows into domestic / imported blocks
+    kind = "competitive"
+    if origin_col is not None:
+        org = df[origin_col].fillna("").astype(str).str.strip().str.lower()
+        dom = [i for i in srows if org.iloc[i] in _DOMESTIC]
+        imp = [i for i in srows if org.iloc[i] in _IMPORTS]
+        other = [i for i in srows if i not in set(dom) | set(imp)]
+        if other:
+            raise DataError(f"unknown Origin {df[origin_col].iloc[other[0]]!r} (expected Domestic or Imports)",
+                            file=p, row=codes.iloc[other[0]], column=origin_col)
+        if imp:
+            kind = "noncompetitive"
+        srows = dom
+    else:
+        imp = []
+    row_codes = [codes.iloc[i] for i in srows]
+    _match(row_codes, scols, p, "domestic" if kind == "noncompetitive" else "sector")
+    # reorder columns to row order
+    col_by_key = {_key(c): c for c in scols}
+    scols = [col_by_key[_key(c)] for c in row_codes]
+    out_codes = _pad([df[code_col].iloc[i].strip() for i in srows])
+    idx = pd.Index(out_codes, name="code")
+    labels = list(out_codes)
+
+    Z = _numeric(df, [df.index[i] for i in srows], scols, labels, p)
+    F = _numeric(df, [df.index[i] for i in srows], fd_cols, labels, p) if fd_cols else np.zeros((len(srows), 0))
+    ridx = [df.index[i] for i in srows]
+
+    def col(name: str, default: float | None = 0.0) -> np.ndarray | None:
+        if name in upper:
+            return _numeric(df, ridx, [cols[upper.index(name)]], labels, p)[:, 0]
+        return None if default is None else np.full(len(srows), default)
+
+    # value-added and total rows (one row each)
+    pos = {c: i for i, c in enumerate(codes) if c in _ROW_MARKERS or re.fullmatch(r"VA\d+", c)}
+    va_rows = [c for c in pos if re.fullmatch(r"VA\d+", c)]
+
+    def row(name: str) -> np.ndarray:
+        return _numeric(df, [df.index[pos[name]]], scols, [name], p)[0]
+
+    comp = {(_VA_NAMES.get(c, c)): row(c) for c in va_rows}
+    va_comp = pd.DataFrame({k: comp.get(k, np.full(len(srows), np.nan)) for k in VA_COMPONENTS}, index=idx)
+    for k, v in comp.items():
+        if k not in va_comp:
+            va_comp[k] = v
+    if "TVA" in pos:
+        va = row("TVA")
+    elif comp:
+        va = np.sum(list(comp.values()), axis=0)
+    else:
+        raise DataError("no value-added rows (TVA or VA00x) found", file=p, column=code_col)
+    x = col("GO", None)
+    ti = row("TI") if "TI" in pos else None
+    if x is None:
+        x = ti
+
+    published: dict[str, tuple] = {}
+    Zm = Fm = mtot = None
+    if kind == "noncompetitive":
+        imp_codes = [codes.iloc[i] for i in imp]
+        _match(imp_codes, scols, p, "imports")
+        order = {_key(c): k for k, c in enumerate(imp_codes)}
+        imp = [imp[order[_key(c)]] for c in row_codes]
+        iidx = [df.index[i] for i in imp]
+        ilabels = [f"{c} (Imports)" for c in labels]
+        Zm = _numeric(df, iidx, scols, ilabels, p)
+        Fm = _numeric(df, iidx, fd_cols, ilabels, p) if fd_cols else np.zeros((len(imp), 0))
+        if go_col is not None:
+            mtot = _numeric(df, iidx, [go_col], ilabels, p)[:, 0]
+    if "TII" in pos:
+        published["TII"] = (row("TII"), Z.sum(0) + (Zm.sum(0) if Zm is not None else 0),
+                            "published TII = sum of intermediate inputs")
+    if ti is not None and go_col is not None:
+        published["TI"] = (ti, x, "published TI (column) = GO (row)")
+    tiu_v = col("TIU", None)
+    if tiu_v is not None:
+        published["TIU"] = (tiu_v, Z.sum(1), "published TIU = sum of intermediate uses")
+    tfu_v = col("TFU", None)
+    if tfu_v is not None:
+        published["TFU"] = (tfu_v, F.sum(1), "published TFU = sum of final uses")
+
+    ex_col = next((c for c in fd_cols if fd_labels[c] == "exports"), None)
+    sectors = pd.DataFrame({
+        "name_en": [str(df[en_col].iloc[i]).strip() if en_col else "" for i in srows],
+        "name_zh": [str(df[zh_col].iloc[i]).strip() if zh_col else "" for i in srows]}, index=idx)
+    meta = {"markers": markers, "n_sectors": len(srows), "format": df.attrs.get("format"),
+            "encoding": df.attrs.get("encoding"), "final_demand_subtotals_dropped": dropped,
+            "published_totals": published, "layout": "nbs"}
+    if mtot is not None:
+        meta["import_totals"] = pd.Series(mtot, index=idx, name="imports")
+    table = IOTable(
+        Z=pd.DataFrame(Z, index=idx, columns=idx.copy()),
+        final_demand=pd.DataFrame(F, index=idx, columns=fd_cols),
+        va=pd.Series(va, index=idx, name="va"), va_components=va_comp,
+        x=pd.Series(x, index=idx, name="x"),
+        exports=pd.Series(F[:, fd_cols.index(ex_col)] if ex_col else np.zeros(len(srows)), index=idx,
+                          name="exports"),
+        imports=pd.Series(col("IM"), index=idx, name="imports"),
+        sectors=sectors, year=_year_from(p, year), unit=unit, source=str(p), kind=kind,
+        errors=pd.Series(col("ERR"), index=idx, name="errors"),
+        Z_imports=None if Zm is None else pd.DataFrame(Zm, index=idx, columns=idx.copy()),
+        final_demand_imports=None if Fm is None else pd.DataFrame(Fm, index=idx, columns=fd_cols),
+        final_demand_labels=fd_labels, meta=meta)
+    if check:
+        meta["balance"] = check_balance(table, rtol=rtol, atol=atol, on_imbalance=on_imbalance)
+    return table
+
+
+def load_oecd_iot(path: str | Path, year: int, *, check: bool = True,
+                  on_imbalance: OnImbalance = "raise", rtol: float = DEFAULT_RTOL,
+                  atol: float = 3.0) -> IOTable:
+    """Read one year of the OECD 2021-edition national IOT for China (45 ISIC4 sectors).
+
+    The file stacks years with a ``year`` column.  ``x`` = ``OUTPUT`` row, ``va`` =
+    ``VALU`` (basic prices); the product-tax rows ``TXS_IMP_FNL`` + ``TXS_INT_FNL``
+    are kept in ``meta["product_taxes"]`` (they are primary inputs besides VA);
+    imports = −``IMPO``.  The cells are rounded to 0.1 USD million, so the default
+    absolute tolerance is ``atol=3.0`` (≈ 55 rounded cells per row × 0.05).
+    VA components are not published (NaN).
+    """
+    p = Path(path)
+    df = read_tabular(p, dtype=str)
+    df.columns = [str(c).strip() for c in df.columns]
+    low = {c.lower(): c for c in df.columns}
+    if "year" not in low:
+        raise DataError("no 'year' column (expected the stacked OECD layout)", file=p)
+    yrs = pd.to_numeric(df[low["year"]], errors="coerce")
+    if int(year) not in set(yrs.dropna().astype(int)):
+        avail = sorted(set(yrs.dropna().astype(int)))
+        raise DataError(f"year {year} not in the file; available {avail[0]}–{avail[-1]}" if avail
+                        else "no years in the file", file=p, column=low["year"])
+    d = df[yrs == int(year)].drop(columns=[low["year"]]).reset_index(drop=True)
+    code_col, en_col, _, _ = _label_columns(d)
+    codes = d[code_col].astype(str).str.strip()
+    srows = [i for i, c in enumerate(codes) if c.isdigit()]
+    scols = [c for c in d.columns if c.isdigit()]
+    _match([codes[i] for i in srows], scols, p, "sector")
+    labels = [codes[i] for i in srows]
+    idx = pd.Index(labels, name="code")
+    need = {"OUTPUT", "VALU"}
+    have = set(codes)
+    if need - have:
+        raise DataError(f"row {sorted(need - have)[0]} missing for year {year}", file=p,
+                        row=sorted(need - have)[0])
+    pos = {c: i for i, c in enumerate(codes)}
+
+    def row(name: str) -> np.ndarray:
+        return _numeric(d, [pos[name]], scols, [f"{name} ({year})"], p)[0]
+
+    fd_cols = [c for c in d.columns if c.upper() in FINAL_DEMAND_ROLES]
+    Z = _numeric(d, srows, scols, labels, p)
+    F = _numeric(d, srows, fd_cols, labels, p)
+    impo = _numeric(d, srows, ["IMPO"], labels, p)[:, 0] if "IMPO" in d.columns else np.zeros(len(srows))
+    taxes = sum(row(r) for r in ("TXS_IMP_FNL", "TXS_INT_FNL") if r in pos)
+    x = row("OUTPUT")
+    va = row("VALU")
+    published = {}
+    if "TTL_INT_FNL" in pos:
+        published["TTL_INT_FNL"] = (row("TTL_INT_FNL"), Z.sum(0) + taxes,
+                                    "published TTL_INT_FNL = sum inputs + product taxes")
+    names_en = [str(d[en_col].iloc[i]).strip() for i in srows] if en_col else [""] * len(srows)
+    meta = {"layout": "oecd", "n_sectors": len(srows), "published_totals": published,
+            "product_taxes": pd.Series(taxes, index=idx, name="product_taxes"),
+            "currency_note": "current prices", "markers": list(fd_cols) + ["IMPO", "VALU", "OUTPUT"]}
+    ex = F[:, [fd_cols.index(c) for c in fd_cols if c.upper() == "EXPO"]].sum(1)
+    table = IOTable(
+        Z=pd.DataFrame(Z, index=idx, columns=idx.copy()),
+        final_demand=pd.DataFrame(F, index=idx, columns=fd_cols),
+        va=pd.Series(va, index=idx, name="va"),
+        va_components=pd.DataFrame(np.nan, index=idx, columns=list(VA_COMPONENTS)),
+        x=pd.Series(x, index=idx, name="x"), exports=pd.Series(ex, index=idx, name="exports"),
+        imports=pd.Series(-impo, index=idx, name="imports"),
+        sectors=pd.DataFrame({"name_en": names_en,
+                              "name_zh": [OECD_NAMES_ZH.get(c, "") for c in labels]}, index=idx),
+        year=int(year), unit="USD million", source=f"{p}#year={year}", kind="competitive",
+        errors=pd.Series(0.0, index=idx, name="errors"),
+        final_demand_labels={c: FINAL_DEMAND_ROLES[c.upper()] for c in fd_cols}, meta=meta)
+    if check:
+        meta["balance"] = check_balance(table, rtol=rtol, atol=atol, on_imbalance=on_imbalance)
+    return table
+
+
+def _header(path: Path) -> list[str]:
+    from .readers import decode_text, sniff_kind
+
+    if sniff_kind(path) != "csv":
+        return [str(c) for c in read_tabular(path, nrows=0).columns]
+    raw = path.open("rb").read(65536)
+    text, _ = decode_text(raw[: raw.rfind(b"\n") + 1] or raw, path)
+    import csv
+    import io as _io
+
+    return next(csv.reader(_io.StringIO(text)))
+
+
+def io_catalog(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """List the IO table files under ``<data>/io``.
+
+    Returns a DataFrame with columns ``path, year, n_sectors, kind, source``
+    (``source`` = ``"nbs"`` or ``"oecd"``; one row per year for the stacked OECD
+    file).  ``n_sectors`` and ``kind`` come from the file header (sector columns
+    before ``TIU``; an ``Origin`` column means non-competitive), not from the name.
+    """
+    from ..paths import data_dir as _resolve
+
+    root = _resolve(data_dir)
+    rows = []
+    for f in sorted((root / "io" / "nbs").glob("*")):
+        m = _FILE.match(f.stem)
+        if not m or f.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        head = [h.strip() for h in _header(f)]
+        up = [h.upper() for h in head]
+        end = up.index("TIU") if "TIU" in up else len(head)
+        n = sum(1 for h in head[:end] if _key(h).isdigit())
+        rows.append({"path": str(f), "year": int(m.group(1)), "n_sectors": n,
+                     "kind": "noncompetitive" if "ORIGIN" in up else "competitive", "source": "nbs"})
+    for f in sorted((root / "io" / "oecd").glob("*.csv")):
+        d = read_tabular(f, usecols=lambda c: str(c).lower() in ("year", "code"), dtype=str)
+        ycol = next((c for c in d.columns if c.lower() == "year"), None)
+        if ycol is None:
+            continue
+        n_sec = int(d[d.columns[1 - list(d.columns).index(ycol)]].str.isdigit().sum()) if d.shape[1] > 1 else 0
+        years = sorted(set(pd.to_numeric(d[ycol], errors="coerce").dropna().astype(int)))
+        for y in years:
+            rows.append({"path": str(f), "year": y, "n_sectors": n_sec // max(len(years), 1),
+                         "kind": "competitive", "source": "oecd"})
+    return pd.DataFrame(rows, columns=["path", "year", "n_sectors", "kind", "source"])
+
+
+def load_io_year(data_dir: str | Path | None, year: int, n_sectors: int | None = None,
+                 source: Literal["nbs", "oecd"] = "nbs", **kwargs) -> IOTable:
+    """Load the IO table of ``year`` from the data directory.
+
+    With several NBS tables for the year and no ``n_sectors``, the most detailed
+    competitive-import table is chosen (e.g. 2017 → 149 sectors, not the 42-sector
+    non-competitive table).  A missing year raises a :class:`DataError` listing the
+    years that exist.  ``kwargs`` go to the loader.
+    """
+    cat = io_catalog(data_dir)
+    cat = cat[cat["source"] == source]
+    if cat.empty:
+        raise DataError(f"no {source.upper()} IO tables found", file=Path(str(data_dir or "")) / "io")
+    sel = cat[cat["year"] == int(year)]
+    if sel.empty:
+        raise DataError(f"no {source.upper()} IO table for {year}; tables exist for "
+                        f"{', '.join(map(str, sorted(set(cat['year']))))}", file=Path(cat['path'].iloc[0]).parent)
+    if n_sectors is not None:
+        hit = sel[sel["n_sectors"] == int(n_sectors)]
+        if hit.empty:
+            raise DataError(f"no {n_sectors}-sector table for {year}; available sizes "
+                            f"{sorted(set(sel['n_sectors']))}", file=Path(sel['path'].iloc[0]).parent)
+        sel = hit
+    sel = sel.assign(_c=(sel["kind"] == "competitive")).sort_values(["_c", "n_sectors"], ascending=False)
+    path = sel["path"].iloc[0]
+    if source == "oecd":
+        return load_oecd_iot(path, int(year), **kwargs)
+    return load_io_table(path, year=int(year), **kwargs)

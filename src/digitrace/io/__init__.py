@@ -1,0 +1,51 @@
+"""Input-output engine.
+
+Kernels (:mod:`digitrace.io.kernels`) take and return ndarrays in Miller & Blair
+notation; the labelled layer (:mod:`~digitrace.io.linkages`,
+:mod:`~digitrace.io.extraction`, :mod:`~digitrace.io.aggregate`,
+:mod:`~digitrace.io.multipliers`) works on an :class:`~digitrace.io.table.IOTable`
+and returns frozen results.  Names are resolved lazily so importing this package
+is cheap.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY: dict[str, str] = {
+    "IOTable": "digitrace.io.table",
+    # kernels
+    "calc_A": "digitrace.io.kernels",
+    "calc_B": "digitrace.io.kernels",
+    "leontief": "digitrace.io.kernels",
+    "ghosh": "digitrace.io.kernels",
+    "solve_leontief": "digitrace.io.kernels",
+    "calc_x_from_L": "digitrace.io.kernels",
+    "output_multipliers": "digitrace.io.kernels",
+    "va_multipliers": "digitrace.io.kernels",
+    "employment_multipliers": "digitrace.io.kernels",
+    # balance
+    "check_balance": "digitrace.io.balance",
+    "BalanceReport": "digitrace.io.balance",
+}
+
+# The labelled functions share their module's name (``digitrace.io.linkages`` is
+# both a module and a function).  Importing a submodule rebinds the package
+# attribute to the module, so these are imported eagerly here, which makes the
+# function win.  They only need numpy/pandas (scipy is imported inside kernels).
+from .aggregate import aggregate  # noqa: E402
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'digitrace.io' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = sorted(_LAZY)
