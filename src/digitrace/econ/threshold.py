@@ -1,0 +1,351 @@
+r"""Hansen (1999) fixed-effect panel threshold model.
+
+.. math::
+
+    y_{it} = \mu_i + w_{it}'\delta + x_{it}'\beta_1 1(q_{it}\le\gamma_1)
+             + x_{it}'\beta_2 1(\gamma_1<q_{it}\le\gamma_2) + \dots + e_{it}
+
+Estimation (Hansen 1999, *J. Econometrics* 93:345–368, sections 2–4):
+
+* within transformation, then least squares for each candidate threshold;
+  the exhaustive search over all trimmed unique values of :math:`q` uses the
+  cumulative-sum projection of :mod:`._threshold_kernels` (no refitting);
+* multiple thresholds sequentially, each new threshold searched given the
+  earlier ones, followed by Hansen's refinement (every earlier threshold is
+  re-estimated given the others, sec. 4);
+* :math:`F_k = (S_{k-1} - S_k)/\hat\sigma^2` with a bootstrap p-value: the
+  within residuals of the model under :math:`H_0` (k−1 thresholds, held at
+  their estimates) are resampled by entity block with the regressors fixed;
+* no-rejection confidence regions :math:`LR(\gamma)\le c(\alpha)` with
+  :math:`c(\alpha) = -2\ln(1-\sqrt{1-\alpha})`.
+
+Two conventions for :math:`\hat\sigma^2 = S/d`: ``sigma="hansen"`` uses
+:math:`d = n(T-1)` (Hansen 1999, eq. 11); ``sigma="xthreg"`` uses
+:math:`d = nT - T` as Stata's ``xthreg`` (Wang 2015, *Stata Journal*
+15:121–134) does in its Mata code.  The two differ only by the factor
+:math:`(nT-n)/(nT-T)` on F and LR.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .._results import Provenance, Result, array_sha256, check_option, freeze_array
+from ..errors import DataError, SpecificationError
+from . import _threshold_kernels as K
+from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
+
+Sigma = Literal["hansen", "xthreg"]
+Vcov = Literal["classical", "cluster"]
+REFERENCE = ("Hansen, B. E. (1999). Threshold effects in non-dynamic panels: estimation, testing, "
+             "and inference. Journal of Econometrics 93(2), 345-368.")
+
+
+@dataclass(frozen=True, repr=False)
+class ThresholdResult(Result):
+    """Frozen result of :func:`threshold` (follows the regtable protocol)."""
+
+    params: pd.Series
+    se: pd.Series
+    pvalues: pd.Series
+    thresholds: tuple[float, ...]
+    ci: tuple[tuple[float, float], ...]
+    f_stats: tuple[float, ...]
+    p_values: tuple[float, ...]
+    crit_values: tuple[tuple[float, float, float], ...]   # 10%, 5%, 1%
+    ssr: tuple[float, ...]                                # S_0, S_1, ..., S_K (sequential)
+    sigma2: float
+    nobs: int
+    n_entities: int
+    n_periods: int
+    r2: float | None
+    dep_var: str
+    lr_paths: tuple[tuple[np.ndarray, np.ndarray], ...] = field(repr=False, compare=False)
+    fe_rows: dict = field(default_factory=dict)
+    extra_rows: dict = field(default_factory=dict)
+    model_name: str = "Panel threshold"
+
+    def to_frame(self) -> pd.DataFrame:
+        t = self.params / self.se
+        return pd.DataFrame({"coef": self.params, "se": self.se, "t": t, "p": self.pvalues})
+
+    def tests_frame(self) -> pd.DataFrame:
+        """Threshold-effect tests: F, bootstrap p-value and critical values."""
+        rows = []
+        for k, (f, p, cv, th, ci) in enumerate(zip(self.f_stats, self.p_values, self.crit_values,
+                                                     self.thresholds_sequential, self.ci), 1):
+            rows.append({"test": f"{k - 1} vs {k}", "F": f, "p": p, "crit10": cv[0], "crit5": cv[1],
+                         "crit1": cv[2]})
+        return pd.DataFrame(rows).set_index("test")
+
+    @property
+    def thresholds_sequential(self) -> tuple[float, ...]:
+        return self.thresholds
+
+    def _headline(self) -> str:
+        th = ", ".join(f"{g:.4g}" for g in self.thresholds)
+        return f"{len(self.thresholds)} threshold(s) [{th}], N={self.nobs}"
+
+
+def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
+                grid: int | None) -> np.ndarray:
+    """Unique values of q leaving >= nmin observations in every regime."""
+    n = len(qs_sorted)
+    u = np.unique(qs_sorted[nmin - 1: n - nmin]) if n - nmin > nmin - 1 else np.array([])
+    if grid is not None and len(u) > grid:
+        # quantile grid: evenly spaced order statistics inside the trimmed range
+        idx = np.round(np.linspace(nmin - 1, n - nmin - 1, grid)).astype(int)
+        u = np.unique(qs_sorted[idx])
+    if len(u) == 0:
+        return u
+    bounds = np.sort(np.asarray(fixed, dtype=float))
+    below = np.searchsorted(qs_sorted, u, side="right")           # obs with q <= u
+    ok = (below >= nmin) & (n - below >= nmin)
+    for g in bounds:
+        bg = np.searchsorted(qs_sorted, g, side="right")
+        ok &= np.abs(below - bg) >= nmin
+    return u[ok]
+
+
+def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
+              controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
+              bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
+              grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
+              time_effects: bool = False) -> ThresholdResult:
+    r"""Estimate Hansen's (1999) fixed-effect panel threshold model.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel, one row per (entity, time).  Must be balanced (the entity
+        block bootstrap resamples whole within-residual series).
+    y : str
+        Dependent variable.
+    x : str or list of str
+        Regime-dependent regressor(s) :math:`x_{it}`.
+    q : str
+        Threshold variable :math:`q_{it}` (may also appear in ``controls``).
+    entity, time : str
+        Panel keys.  Duplicate keys are an error.
+    controls : list of str
+        Regime-independent regressors :math:`w_{it}`.
+    n_thresholds : int
+        Number of thresholds estimated sequentially (1–3 as in xthreg; more allowed).
+    trim : float
+        Each regime must hold at least ``floor(trim * n)`` observations (Hansen: 1%).
+    bootstrap : int
+        Replications per F test (0 skips the tests; p-values are then NaN).
+    seed : int, optional
+        Seed for ``numpy.random.default_rng``.
+    sigma : {"hansen", "xthreg"}
+        :math:`\hat\sigma^2 = S/(n(T-1))` (Hansen) or :math:`S/(nT-T)` (Stata xthreg).
+    grid : int, optional
+        Search only this many quantile points instead of every unique value.
+    alpha : float
+        Level for the LR confidence regions (c(0.05) = 7.35).
+    vcov : {"classical", "cluster"}
+        Coefficient SEs: xtreg-fe homoskedastic, or clustered by entity (CR1).
+    time_effects : bool
+        Add year dummies to the controls (two-way fixed effects).
+
+    Returns
+    -------
+    ThresholdResult
+        ``.thresholds``, ``.ci``, ``.f_stats``, ``.p_values``, ``.crit_values``,
+        regime coefficients in ``.params`` / ``.se``.
+    """
+    check_option("sigma", sigma, ("hansen", "xthreg"))
+    check_option("vcov", vcov, ("classical", "cluster"))
+    xs = [x] if isinstance(x, str) else list(x)
+    controls = list(controls)
+    if not isinstance(n_thresholds, (int, np.integer)) or n_thresholds < 1:
+        raise SpecificationError(f"n_thresholds must be a positive integer, got {n_thresholds!r}")
+    if not 0 < trim < 0.5:
+        raise SpecificationError(f"trim must be in (0, 0.5), got {trim!r}")
+    if grid is not None and grid < 3:
+        raise SpecificationError(f"grid must be at least 3 points, got {grid!r}")
+    cols = [y, *xs, q, *controls]
+    check_columns(data, [*dict.fromkeys(cols), entity, time])
+    check_numeric(data, list(dict.fromkeys(cols)))
+    d, pidx = panel_index(data, entity, time)
+    if not pidx.balanced:
+        bad = int(np.flatnonzero(pidx.counts != len(pidx.times))[0])
+        raise DataError(
+            f"threshold() needs a balanced panel: entity {pidx.entities[bad]!r} has "
+            f"{pidx.counts[bad]} of {len(pidx.times)} periods. The entity-block bootstrap "
+            "resamples whole residual series, so drop incomplete entities first "
+            "(e.g. keep entities observed in every year)", column=entity)
+    codes, counts = pidx.codes, pidx.counts
+    N, T = pidx.n_entities, len(pidx.times)
+    n = N * T
+    Y = d[y].to_numpy(float)
+    X = d[xs].to_numpy(float)
+    Q = d[q].to_numpy(float)
+    W = d[controls].to_numpy(float) if controls else np.empty((n, 0))
+    wnames = list(controls)
+    if time_effects:
+        dums = pd.get_dummies(d[time], prefix=str(time), drop_first=True, dtype=float)
+        W = np.column_stack([W, dums.to_numpy()])
+        wnames += list(dums.columns)
+    Yw, Xw, Ww = within(Y, codes, counts), within(X, codes, counts), within(W, codes, counts)
+    base = np.column_stack([Ww, Xw])
+    check_collinear(base, wnames + xs, context="threshold model (linear part)")
+
+    nmin = max(int(np.floor(trim * n)), 1)
+    qs_sorted = np.sort(Q)
+    df_sigma = n - N if sigma == "hansen" else n - T
+
+    def design(fixed: Sequence[float]) -> np.ndarray:
+        cols_ = [base] + [within(X * (Q <= g)[:, None], codes, counts) for g in sorted(fixed)]
+        return np.column_stack(cols_)
+
+    def search(fixed: Sequence[float]):
+        cand = _candidates(qs_sorted, fixed, nmin, grid)
+        if len(cand) < 1:
+            raise SpecificationError(
+                f"threshold variable {q!r} has too few unique values for trim={trim}: no candidate "
+                f"leaves {nmin} observations in every regime (given thresholds {list(fixed)}); "
+                "lower trim or n_thresholds")
+        path = K.prepare_search(X, Q, codes, counts.astype(float), design(fixed), cand)
+        if not path.valid.any():
+            raise SpecificationError(
+                f"every candidate threshold of {q!r} gives a singular design; x={xs} may not vary "
+                "within regimes")
+        e0 = K.residualize(path, Yw)
+        ssr = K.ssr_path(path, e0)
+        j = int(np.argmin(ssr))
+        return cand, ssr, float(cand[j]), float(ssr[j]), path, e0
+
+    rng = np.random.default_rng(seed)
+    gammas: list[float] = []
+    paths: dict[int, tuple[np.ndarray, np.ndarray]] = {}   # index in gammas -> (cand, ssr)
+    e_lin = Yw - base @ np.linalg.lstsq(base, Yw, rcond=None)[0] if base.shape[1] else Yw
+    ssr_seq = [float(e_lin @ e_lin)]
+    f_stats, p_vals, crits = [], [], []
+    for k in range(1, n_thresholds + 1):
+        cand, ssr, g_new, s_new, path, e0 = search(gammas)
+        s_prev = ssr_seq[-1]
+        s2 = s_new / df_sigma
+        F = (s_prev - s_new) / s2
+        if bootstrap and bootstrap > 0:
+            Fb = _bootstrap_F(path, e0, N, T, bootstrap, rng, df_sigma)
+            p_vals.append(float(np.mean(Fb >= F)))
+            crits.append(tuple(float(v) for v in np.quantile(Fb, [0.90, 0.95, 0.99])))
+        else:
+            p_vals.append(float("nan"))
+            crits.append((float("nan"),) * 3)
+        f_stats.append(float(F))
+        gammas.append(g_new)
+        paths[len(gammas) - 1] = (cand, ssr)
+        # Hansen's refinement: re-estimate each earlier threshold given the others
+        if k >= 2:
+            for j in range(k - 1):
+                others = [g for i, g in enumerate(gammas) if i != j]
+                cand_j, ssr_j, g_j, s_j, _, _ = search(others)
+                gammas[j] = g_j
+                paths[j] = (cand_j, ssr_j)
+        # SSR of the k-threshold model at the (refined) estimates
+        Zk = design(gammas)
+        bk = np.linalg.lstsq(Zk, Yw, rcond=None)[0]
+        rk = Yw - Zk @ bk
+        ssr_seq.append(float(rk @ rk))
+
+    order = np.argsort(gammas)
+    g_sorted = [gammas[i] for i in order]
+    s_final = ssr_seq[-1]
+    sigma2 = s_final / df_sigma
+    cis, lr_paths = [], []
+    for i in order:
+        cand, ssr = paths[i]
+        fin = np.isfinite(ssr)
+        s2_i = float(np.min(ssr[fin])) / df_sigma
+        cis.append(K.lr_ci(ssr[fin], cand[fin], s2_i, alpha))
+        lr = np.where(fin, (ssr - np.min(ssr[fin])) / s2_i, np.nan)
+        lr_paths.append((freeze_array(cand), freeze_array(lr)))
+
+    # regime-specific regression at the final thresholds
+    edges = [-np.inf, *g_sorted, np.inf]
+    reg_cols, names = [W], list(wnames)
+    for r in range(len(edges) - 1):
+        m = (Q > edges[r]) & (Q <= edges[r + 1])
+        reg_cols.append(X * m[:, None])
+        lab = _regime_label(q, edges[r], edges[r + 1])
+        names += [f"{v} ({lab})" for v in xs]
+    R = within(np.column_stack(reg_cols), codes, counts)
+    check_collinear(R, names, context="regime-specific design")
+    XtX_inv = np.linalg.inv(R.T @ R)
+    beta = XtX_inv @ (R.T @ Yw)
+    u = Yw - R @ beta
+    kreg = R.shape[1]
+    from scipy import stats
+
+    if vcov == "classical":
+        dof = n - N - kreg
+        V = XtX_inv * float(u @ u) / dof
+        tdist_df = dof
+    else:
+        scores = np.zeros((N, kreg))
+        np.add.at(scores, codes, R * u[:, None])
+        meat = scores.T @ scores
+        c = N / (N - 1) * (n - 1) / (n - kreg)
+        V = c * XtX_inv @ meat @ XtX_inv
+        tdist_df = N - 1
+    se = np.sqrt(np.diag(V))
+    tt = beta / se
+    pv = 2 * stats.t.sf(np.abs(tt), tdist_df)
+    r2 = 1.0 - float(u @ u) / float(Yw @ Yw)
+
+    extra = {}
+    for i, (g, ci) in enumerate(zip(g_sorted, cis), 1):
+        extra[f"Threshold γ{i}"] = f"{g:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"
+    for k, (f, p) in enumerate(zip(f_stats, p_vals), 1):
+        extra[f"F{k} ({k - 1} vs {k})"] = f"{f:.2f}" + ("" if np.isnan(p) else f" (p={p:.3f})")
+    prov = Provenance(
+        method="digitrace.econ.threshold",
+        params=dict(y=y, x=xs, q=q, entity=entity, time=time, controls=controls,
+                    n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
+                    sigma=sigma, grid=grid, alpha=alpha, vcov=vcov, time_effects=time_effects),
+        inputs=(("data", array_sha256(np.column_stack([Y, X, Q, W]))),),
+        reference=REFERENCE)
+    return ThresholdResult(
+        params=pd.Series(beta, index=names), se=pd.Series(se, index=names),
+        pvalues=pd.Series(pv, index=names), thresholds=tuple(g_sorted), ci=tuple(cis),
+        f_stats=tuple(f_stats), p_values=tuple(p_vals), crit_values=tuple(crits),
+        ssr=tuple(ssr_seq), sigma2=sigma2, nobs=n, n_entities=N, n_periods=T, r2=r2,
+        dep_var=y, lr_paths=tuple(lr_paths),
+        fe_rows={"Entity FE": "Yes", "Year FE": "Yes" if time_effects else "No"},
+        extra_rows=extra, model_name="Panel threshold (Hansen 1999)", provenance=prov)
+
+
+def _regime_label(q: str, lo: float, hi: float) -> str:
+    if np.isinf(lo):
+        return f"{q}≤{hi:.4g}"
+    if np.isinf(hi):
+        return f"{q}>{lo:.4g}"
+    return f"{lo:.4g}<{q}≤{hi:.4g}"
+
+
+def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
+                 rng: np.random.Generator, df_sigma: int, chunk: int = 100) -> np.ndarray:
+    """Hansen's entity-block bootstrap of F with regressors (and H0 thresholds) fixed.
+
+    Under H0 the data are :math:`Z^*\\hat\\theta + e^b`; F is invariant to
+    :math:`Z^*\\hat\\theta`, so only the resampled within residuals are needed.
+    Rows are sorted by (entity, time), so entity ``i`` occupies rows
+    ``i*T:(i+1)*T``.
+    """
+    blocks = e0.reshape(N, T)
+    out = np.empty(reps)
+    for s in range(0, reps, chunk):
+        r = min(chunk, reps - s)
+        draw = rng.integers(0, N, size=(r, N))
+        Yb = blocks[draw].reshape(r, N * T).T            # (n, r)
+        E = K.residualize(path, Yb)
+        s0 = (E ** 2).sum(axis=0)
+        ssr = K.ssr_path(path, E)
+        s1 = ssr.min(axis=0)
+        out[s:s + r] = (s0 - s1) / (s1 / df_sigma)
+    return out

@@ -1,0 +1,164 @@
+"""Hansen (1999) panel threshold: identities, peer reference, bootstrap, bad input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import digitrace
+from digitrace.econ import _threshold_kernels as K
+from digitrace.econ._panel import within
+from digitrace.errors import DataError, SpecificationError
+
+REF = Path(__file__).parent / "reference" / "econ"
+
+
+def _dgp(N=120, T=8, seed=0, gammas=(0.3, 0.7), slopes=(1.0, 0.2, -0.6)):
+    rng = np.random.default_rng(seed)
+    ids = np.repeat(np.arange(N), T)
+    yr = np.tile(np.arange(2000, 2000 + T), N)
+    q = rng.uniform(0, 1, N * T)
+    x = rng.normal(size=N * T)
+    w = rng.normal(size=N * T)
+    b = np.select([q <= gammas[0], q <= gammas[1]], slopes[:2], slopes[2]) if len(gammas) == 2 \
+        else np.where(q <= gammas[0], slopes[0], slopes[1])
+    y = rng.normal(size=N)[ids] + 0.5 * w + b * x + 0.5 * rng.normal(size=N * T)
+    return pd.DataFrame({"id": ids, "year": yr, "y": y, "x": x, "q": q, "w": w})
+
+
+def test_ssr_path_equals_brute_force_refits_with_ties():
+    rng = np.random.default_rng(3)
+    N, T = 30, 5
+    n = N * T
+    codes = np.repeat(np.arange(N), T)
+    counts = np.full(N, float(T))
+    X = rng.normal(size=(n, 2))
+    Q = rng.integers(0, 25, n).astype(float)          # many ties
+    W = rng.normal(size=(n, 1))
+    Yw = within(rng.normal(size=n), codes, counts)
+    fixed = np.column_stack([within(W, codes, counts), within(X, codes, counts),
+                             within(X * (Q <= 8)[:, None], codes, counts)])
+    cand = np.setdiff1d(np.unique(Q)[2:-2], [8.0])
+    path = K.prepare_search(X, Q, codes, counts, fixed, cand)
+    fast = K.ssr_path(path, K.residualize(path, Yw))
+    brute = []
+    for g in cand:
+        Z = np.column_stack([fixed, within(X * (Q <= g)[:, None], codes, counts)])
+        r = Yw - Z @ np.linalg.lstsq(Z, Yw, rcond=None)[0]
+        brute.append(r @ r)
+    np.testing.assert_allclose(fast, brute, rtol=1e-10, atol=1e-10)
+
+
+def test_c_alpha_is_hansen_7_35():
+    ssr = np.array([10.0, 3.0, 2.0, 2.5, 12.0])
+    lo, hi = K.lr_ci(ssr, np.arange(5.0), sigma2=0.1, alpha=0.05)
+    # LR = (S - 2)/0.1 -> [80, 10, 0, 5, 100]; c(0.05) = -2 ln(1 - sqrt(.95)) = 7.3523
+    assert (lo, hi) == (2.0, 3.0)
+    assert -2 * np.log(1 - np.sqrt(0.95)) == pytest.approx(7.352276694155739)
+
+
+def test_matches_pyxthreg_peer_on_its_panel_small():
+    """Exhaustive search; reference numbers from pyxthreg 0.0.3 (see README)."""
+    df = pd.read_csv(REF / "pyxthreg_panel_small.csv")
+    r1 = digitrace.threshold(df, "y", "rx1", "q", "id", "year", controls=["x1"], bootstrap=0)
+    assert r1.thresholds[0] == pytest.approx(0.4973581364397502, abs=1e-12)
+    assert r1.ssr[0] == pytest.approx(6442.8941218851105, rel=1e-10)
+    assert r1.ssr[1] == pytest.approx(328.5806747653969, rel=1e-10)
+    r2 = digitrace.threshold(df, "y", "rx1", "q", "id", "year", controls=["x1"], n_thresholds=2,
+                             bootstrap=0)
+    assert r2.thresholds == pytest.approx((0.38482704, 0.49735814), abs=1e-8)
+    assert r2.ssr[2] == pytest.approx(327.49364074641016, rel=1e-10)
+    np.testing.assert_allclose(r2.params.to_numpy(),
+                               [1.21975643, 2.50735019, 2.29170666, -1.82041128], atol=1e-8)
+    np.testing.assert_allclose(r2.se.to_numpy(),
+                               [0.01263204, 0.01698846, 0.09863499, 0.02104494], atol=1e-8)
+
+
+def test_recovers_two_thresholds_and_refinement():
+    df = _dgp(N=200, T=10, seed=1)
+    r = digitrace.threshold(df, "y", "x", "q", "id", "year", controls=["w"], n_thresholds=2,
+                            bootstrap=99, seed=7)
+    assert r.thresholds[0] == pytest.approx(0.3, abs=0.02)
+    assert r.thresholds[1] == pytest.approx(0.7, abs=0.02)
+    assert r.p_values[0] < 0.05 and r.p_values[1] < 0.05
+    for g, (lo, hi) in zip(r.thresholds, r.ci):
+        assert lo <= g <= hi
+    # identities: sequential SSR decreases, F_k = (S_{k-1} - S_k^r)/sigma2 >= 0
+    assert r.ssr[0] > r.ssr[1] >= r.ssr[2]
+    assert all(f > 0 for f in r.f_stats)
+    assert r.params.filter(like="(q≤").iloc[0] == pytest.approx(1.0, abs=0.05)
+    assert r.r2 is not None and 0 < r.r2 < 1
+    assert set(r.fe_rows) == {"Entity FE", "Year FE"}
+
+
+def test_bootstrap_is_seeded_and_null_not_rejected():
+    df = _dgp(N=100, T=6, seed=2, gammas=(0.5,), slopes=(0.5, 0.5))   # no threshold effect
+    a = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=99, seed=3)
+    b = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=99, seed=3)
+    assert a.p_values == b.p_values and a.crit_values == b.crit_values
+    assert a.p_values[0] > 0.05
+    c10, c5, c1 = a.crit_values[0]
+    assert c10 <= c5 <= c1
+
+
+def test_sigma_conventions_scale_f_by_dof_ratio():
+    df = _dgp(N=50, T=5, seed=4)
+    h = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, sigma="hansen")
+    s = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, sigma="xthreg")
+    n, N, T = 250, 50, 5
+    assert s.f_stats[0] / h.f_stats[0] == pytest.approx((n - T) / (n - N))
+    assert h.thresholds == s.thresholds
+
+
+def test_quantile_grid_close_to_exhaustive():
+    df = _dgp(N=100, T=8, seed=5)
+    ex = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
+    gr = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, grid=100)
+    assert gr.thresholds[0] == pytest.approx(ex.thresholds[0], abs=0.02)
+    assert gr.ssr[1] >= ex.ssr[1] - 1e-9
+
+
+def test_cluster_vcov_and_time_effects_run():
+    df = _dgp(N=60, T=6, seed=6)
+    r = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, vcov="cluster",
+                            time_effects=True)
+    assert r.fe_rows["Year FE"] == "Yes"
+    assert np.isfinite(r.se).all()
+    assert "ThresholdResult" in repr(r)
+
+
+def test_unbalanced_panel_rejected():
+    df = _dgp(N=20, T=5).iloc[1:]
+    with pytest.raises(DataError, match="balanced panel"):
+        digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
+
+
+def test_duplicate_keys_rejected():
+    df = _dgp(N=20, T=5)
+    df = pd.concat([df, df.iloc[[3]]])
+    with pytest.raises(DataError, match="duplicate panel key"):
+        digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
+
+
+def test_too_few_unique_threshold_values():
+    df = _dgp(N=20, T=5)
+    df["q"] = 0.0
+    df.loc[[1, 2, 3], "q"] = [1.0, 2.0, 3.0]          # 97 ties + 3 distinct values
+    with pytest.raises(SpecificationError, match="too few unique values"):
+        digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, trim=0.05)
+
+
+def test_collinear_control_is_named():
+    df = _dgp(N=20, T=5)
+    df["w2"] = 2 * df["w"]
+    with pytest.raises(SpecificationError, match="w2|'w'"):
+        digitrace.threshold(df, "y", "x", "q", "id", "year", controls=["w", "w2"], bootstrap=0)
+
+
+def test_missing_value_named():
+    df = _dgp(N=20, T=5)
+    df.loc[7, "q"] = np.nan
+    with pytest.raises(DataError, match="column q"):
+        digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
