@@ -24,6 +24,8 @@ _LAZY: dict[str, str] = {
     "output_multipliers": "digitrace.io.kernels",
     "va_multipliers": "digitrace.io.kernels",
     "employment_multipliers": "digitrace.io.kernels",
+    "rasmussen_index": "digitrace.io.kernels",
+    "primary_input_coefficients": "digitrace.io.kernels",
     # balance
     "check_balance": "digitrace.io.balance",
     "BalanceReport": "digitrace.io.balance",
@@ -34,6 +36,9 @@ _LAZY: dict[str, str] = {
 # attribute to the module, so these are imported eagerly here, which makes the
 # function win.  They only need numpy/pandas (scipy is imported inside kernels).
 from .aggregate import aggregate  # noqa: E402
+from .extraction import Extraction, extraction, extraction_all  # noqa: E402
+from .linkages import Linkages, linkages  # noqa: E402
+from .multipliers import Multipliers, multipliers  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
@@ -48,4 +53,5 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = sorted(_LAZY)
+__all__ = sorted(set(_LAZY) | {"aggregate", "extraction", "extraction_all", "Extraction",
+                                  "linkages", "Linkages", "multipliers", "Multipliers"})

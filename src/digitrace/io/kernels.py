@@ -25,7 +25,7 @@ import numpy as np
 __all__ = [
     "calc_A", "calc_B", "leontief", "ghosh", "solve_leontief", "calc_x_from_L",
     "calc_Z_from_A", "output_multipliers", "va_multipliers", "employment_multipliers",
-    "coefficients", "safe_divide",
+    "coefficients", "safe_divide", "rasmussen_index", "primary_input_coefficients",
 ]
 
 
@@ -162,3 +162,25 @@ def employment_multipliers(L: np.ndarray, e: np.ndarray) -> np.ndarray:
     """
     L = _square(L, "L")
     return _vector(e, L.shape[0], "e") @ L
+
+
+def rasmussen_index(M: np.ndarray, axis: int) -> np.ndarray:
+    r"""Rasmussen (1956) normalised linkage index from an inverse matrix.
+
+    ``axis=0`` (column sums) gives the power of dispersion / backward linkage
+    :math:`BL_j = \frac{\sum_i m_{ij}}{\frac{1}{n}\sum_{i,j} m_{ij}}`; ``axis=1``
+    (row sums) gives the sensitivity of dispersion / forward linkage
+    :math:`FL_i = \frac{\sum_j m_{ij}}{\frac{1}{n}\sum_{i,j} m_{ij}}` (M&B 2009, §12.2).
+    The indices average to 1.
+    """
+    M = _square(M, "M")
+    sums = M.sum(axis=axis)
+    return sums / sums.mean()
+
+
+def primary_input_coefficients(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Primary-input coefficients :math:`w_j = (x_j - \sum_i z_{ij})/x_j`, so that
+    :math:`w' = \iota'(I - A)` and :math:`w'L = \iota'` (M&B 2009, eq. 2.14)."""
+    Z = _square(Z, "Z")
+    x = _vector(x, Z.shape[0], "x")
+    return safe_divide(x - Z.sum(axis=0), x)
