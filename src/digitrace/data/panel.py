@@ -66,7 +66,9 @@ class Panel(Result):
         Implausible identical values across provinces (see :func:`find_duplicate_series`).
     variables : tuple of str
     missing_provinces : tuple of int
-        Registry adcodes absent from the file.
+        Registry adcodes with no value in the file (absent, or present with empty cells only).
+    gaps : DataFrame
+        Provinces without any value for a given variable.
     dropped_labels : tuple of str
         Aggregate labels whose rows were dropped (e.g. ``"全国"``).
     ignored_columns : tuple of str
@@ -79,6 +81,7 @@ class Panel(Result):
     _duplicates: pd.DataFrame = field(repr=False, compare=False)
     _balance: pd.DataFrame = field(repr=False, compare=False)
     _suspicious: pd.DataFrame = field(repr=False, compare=False)
+    _gaps: pd.DataFrame = field(repr=False, compare=False)
     variables: tuple[str, ...] = ()
     missing_provinces: tuple[int, ...] = ()
     dropped_labels: tuple[str, ...] = ()
@@ -102,6 +105,12 @@ class Panel(Result):
     @property
     def suspicious(self) -> pd.DataFrame:
         return self._suspicious.copy()
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        """Provinces with no value at all for a variable (``variable, adcode, province_en``),
+        excluding provinces missing from the whole file (see ``missing_provinces``)."""
+        return self._gaps.copy()
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -342,7 +351,12 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
         balance = balance.reindex(list(variables))
     else:
         balance = pd.DataFrame()
-    missing_prov = tuple(a for a in all_codes if a not in set(long["adcode"]))
+    with_data = long[long["value"].notna()]
+    missing_prov = tuple(a for a in all_codes if a not in set(with_data["adcode"]))
+    have = set(zip(with_data["variable"], with_data["adcode"]))
+    gaps = pd.DataFrame([(v, a, province_names("en")[a]) for v in variables for a in all_codes
+                         if (v, a) not in have and a not in missing_prov],
+                        columns=["variable", "adcode", "province_en"])
 
     sus = (find_duplicate_series(long, alpha=alpha) if detect and len(long)
            else pd.DataFrame(columns=["kind", "variable", "year", "value", "adcodes",
@@ -354,7 +368,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
                 "detect": detect, "alpha": alpha},
         inputs=((str(p), file_sha256(p)),))
     return Panel(_data=wide, _long=long.rename(columns={"_row": "row"}), _duplicates=dups.reset_index(drop=True),
-                 _balance=balance, _suspicious=sus.reset_index(drop=True), variables=variables,
+                 _balance=balance, _gaps=gaps, _suspicious=sus.reset_index(drop=True), variables=variables,
                  missing_provinces=missing_prov, dropped_labels=dropped, ignored_columns=ignored,
                  layout=layout, source=str(p), encoding=str(raw.attrs.get("encoding", kind)),
                  provenance=prov)
