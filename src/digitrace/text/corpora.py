@@ -145,7 +145,8 @@ def firm_scores(data_dir: str | Path | None = None, dictionary="wufei2021", *,
     """Firm-year scores of the real annual reports, full text and MD&A.
 
     One row per document and section (``full``/``mda``): ``code``, ``year``,
-    ``name``, ``format`` (pdf/txt), ``mda_found`` and ``mda_heading``, the
+    ``name``, ``format`` (pdf/txt), ``mda_found``, ``mda_heading`` and
+    ``mda_end_heading``, the
     group counts, ``total``, ``ln1p``, ``n_chars``, ``per_10k``.  The 平安银行
     2024 text version (top level of the folder) is included with format
     ``txt``; its PDF is the same report.
@@ -161,7 +162,7 @@ def firm_scores(data_dir: str | Path | None = None, dictionary="wufei2021", *,
         name = p.stem.split("_")[2] if p.stem.count("_") >= 2 else ""
         sec = extract_mda(text)
         base = {"code": code, "year": year, "name": name, "format": p.suffix[1:], "file": p.name,
-                "mda_found": sec.found, "mda_heading": sec.heading}
+                "mda_found": sec.found, "mda_heading": sec.heading, "mda_end_heading": sec.end_heading}
         rows.append({**base, "section": "full", **_row(m, text)})
         rows.append({**base, "section": "mda", **_row(m, sec.text)})
     return pd.DataFrame(rows)

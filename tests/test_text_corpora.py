@@ -1,0 +1,106 @@
+"""The real corpora: government work reports and A-share annual reports (../shared/data/text)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from digitrace.text import corpora
+from digitrace.text.normalize import normalize
+from digitrace.text.sections import extract_mda
+
+ANNUAL = "text/annual_reports"
+
+
+def test_first_appearances_in_national_reports(data_dir):
+    first = corpora.first_appearances(data_dir=data_dir, terms=("大数据", "数字经济", "云计算", "区块链"))
+    assert first["大数据"] == 2014
+    assert first["数字经济"] == 2017
+    # first years recorded for orientation (tests/reference/text/README.md)
+    assert first["区块链"] is None or first["区块链"] >= 2018
+
+
+def test_national_series(data_dir):
+    s = corpora.gov_report_series(data_dir)
+    assert s.index.min() == 1954 and s.index.max() == 2025 and len(s) == 52
+    assert (s.loc[:1990, "total"] == 0).all()          # no digital-technology terms before 1990
+    assert s.loc[2014:, "total"].min() > 0 or s.loc[2014:, "total"].eq(0).sum() <= 1
+    assert (s["total"] == s[["ai", "big_data", "cloud", "blockchain", "digital_application"]].sum(axis=1)).all()
+    assert s.loc[2024, "ai"] >= 3                     # 人工智能+ (manifest: 3× 人工智能 in 2024)
+
+
+def test_provincial_cross_section_strips_boilerplate(data_dir):
+    p = corpora.provincial_cross_section(data_dir)
+    assert len(p) == 31 and set(p["year"]) == {2026}
+    root = data_dir / "text/gov_work_reports/provincial_2026_txt"
+    for f in sorted(root.glob("*.txt")):
+        body = corpora.strip_web_boilerplate(f.read_text(encoding="utf-8"))
+        assert body.startswith("各位代表"), f.name
+        tail = body[-60:]
+        for chrome in ("相关报道", "打印本页", "关闭窗口", "扫一扫", "分享到"):
+            assert chrome not in tail, (f.name, chrome)
+        assert "【字号" not in body and "下载\n打印" not in body
+    assert (p["n_chars"] > 9000).all()
+
+
+@pytest.fixture(scope="module")
+def manifest(data_dir):
+    return pd.read_csv(data_dir / ANNUAL / "manifest.csv")
+
+
+@pytest.fixture(scope="module")
+def firms(data_dir):
+    return corpora.firm_scores(data_dir)
+
+
+def test_mda_extraction_matches_manifest_on_all_33_reports(firms, manifest):
+    mda = firms[firms.section == "mda"].set_index("file")
+    checked = 0
+    for _, r in manifest.iterrows():
+        name = r.file.split("/")[-1]
+        if r.file.startswith("pdf_extra"):  # not shipped in the data folder
+            continue
+        row = mda.loc[name]
+        assert row.mda_found, r.file
+        assert row.mda_heading == r.mda_heading, r.file
+        assert row.mda_end_heading == r.mda_next_heading, r.file
+        # n_chars of the MD&A row = folded length of the extracted section
+        assert abs(row.n_chars / r.mda_chars_helper - 1) < 0.005, (r.file, row.n_chars, r.mda_chars_helper)
+        checked += 1
+    assert checked == 33
+
+
+def test_mda_not_fooled_by_cross_references():
+    body = "经营概述" * 800
+    text = ("目录\n第一节 重要提示........1\n第四节 经营情况讨论与分析........10\n第五节 重要事项....30\n"
+            "第一节 重要提示\n详见本报告“第四节 经营情况讨论与分析”中的相关内容。\n"
+            "第四节 经营情况讨论与分析\n" + body + "\n第五节 重要事项\n其他内容\n")
+    sec = extract_mda(text)
+    assert sec.found and sec.variant == "section"
+    assert normalize(sec.text) == "第四节经营情况讨论与分析" + body
+
+
+def test_mda_fallback_sets_flag():
+    sec = extract_mda("没有任何章节标题的文本。")
+    assert not sec.found and sec.variant == "fallback" and sec.text == "没有任何章节标题的文本。"
+
+
+def test_pingan_2024_pdf_equals_text(data_dir):
+    a = corpora.pdf_text_agreement(data_dir)
+    assert a.loc["full", "chars_pdf"] == a.loc["full", "chars_txt"] == 238056
+    assert a.loc["full", "shingle_match"] == 1.0
+    assert a.loc["mda", "shingle_match"] > 0.98
+    for sec in ("full", "mda"):
+        assert a.loc[sec, "total_pdf"] == a.loc[sec, "total_txt"]
+
+
+def test_firm_scores_full_and_mda(firms):
+    f = firms
+    assert len(f) == 2 * 34 and f["mda_found"].all()
+    full = f[f.section == "full"].set_index("file")
+    mda = f[f.section == "mda"].set_index("file")
+    assert (mda["total"] <= full["total"]).all()
+    assert (mda["n_chars"] < full["n_chars"]).all()
+    assert full.loc["000001_2018_平安银行.txt", "year"] == 2018
+    # banks and tech-leaning firms score high, property firms zero in the MD&A (manifest check 4)
+    assert mda.loc["000001_2018_平安银行.txt", "total"] > 50
+    assert mda.loc["000002_2018_万科A.txt", "total"] == 0
