@@ -1,0 +1,123 @@
+"""``digitrace io``: summary, linkages, multipliers, extraction and catalog of IO tables.
+
+``TABLE`` is a file path (NBS layout, CSV/XLSX), or a shorthand resolved in the
+data directory: ``2017`` (most detailed competitive table of the year),
+``2017:42`` (the 42-sector table of 2017) or ``oecd:2018``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import DATA_OPTION, FORMAT_OPTION, OUT_OPTION, emit
+
+TABLE_ARG = typer.Argument(..., help="IO table file, or YEAR, YEAR:NSECTORS, oecd:YEAR (looked up in --data).")
+IMBALANCE_OPTION = typer.Option("raise", "--on-imbalance", help="raise (default), warn or ignore a failed balance check.")
+
+
+def _load(table: str, data: Optional[Path], on_imbalance: str = "raise"):
+    import re
+
+    from ..data.io_tables import load_io_table, load_io_year
+
+    m = re.fullmatch(r"(?:(oecd):)?((?:19|20)\d{2})(?::(\d+))?", table.strip(), flags=re.I)
+    if m and not Path(table).exists():
+        source = "oecd" if m.group(1) else "nbs"
+        return load_io_year(data, int(m.group(2)), int(m.group(3)) if m.group(3) else None,
+                            source=source, on_imbalance=on_imbalance)
+    if on_imbalance == "warn":
+        import warnings
+
+        warnings.simplefilter("default")
+    return load_io_table(table, on_imbalance=on_imbalance)
+
+
+def summary_frame(t):
+    """Key facts and balance checks of a table as a two-column DataFrame."""
+    import pandas as pd
+
+    rows = [("file", t.source), ("year", t.year), ("sectors", t.n), ("kind", t.kind), ("unit", t.unit),
+            ("gross output", f"{t.x.sum():.6g}"), ("value added", f"{t.va.sum():.6g}"),
+            ("intermediate use", f"{t.Z.to_numpy().sum():.6g}"),
+            ("final demand", f"{t.final_demand.to_numpy().sum():.6g}"),
+            ("final-demand columns", " ".join(f"{c}({r})" for c, r in t.final_demand_labels.items())),
+            ("exports", f"{t.exports.sum():.6g}"),
+            ("imports", f"{(t.meta['import_totals'].sum() if t.meta.get('import_totals') is not None else t.imports.sum()):.6g}")]
+    if t.Z_imports is not None:
+        rows.append(("imported intermediate use", f"{t.Z_imports.to_numpy().sum():.6g}"))
+    rep = t.meta.get("balance")
+    if rep is not None:
+        for name, r in rep.to_frame().iterrows():
+            status = "ok" if r["passed"] else f"FAILED ({r['n_failed']} sectors)"
+            rows.append((f"check {name}", f"{status}; max |gap| {abs(r['gap']):.3g} at {r['worst_sector']}"
+                         if not name.startswith("Z") else status))
+    return pd.DataFrame(rows, columns=["item", "value"]).set_index("item")
+
+
+def register(app: typer.Typer) -> None:
+    io_app = typer.Typer(no_args_is_help=True, help="Input-output tables: summary, linkages, multipliers, extraction.")
+
+    @io_app.command("summary")
+    def summary(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
+                out: Optional[Path] = OUT_OPTION, on_imbalance: str = IMBALANCE_OPTION) -> None:
+        """Year, size, totals and balance checks of an IO table."""
+        emit(summary_frame(_load(table, data, on_imbalance)), fmt, out)
+
+    @io_app.command("linkages")
+    def linkages_cmd(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
+                     out: Optional[Path] = OUT_OPTION,
+                     forward: str = typer.Option("ghosh", "--forward", help="Forward linkage from ghosh (G rows) or leontief (L rows)."),
+                     sort: Optional[str] = typer.Option(None, "--sort", help="Sort descending by this column (BL, FL, ...)."),
+                     top: Optional[int] = typer.Option(None, "--top", help="Keep the first N rows.")) -> None:
+        """Rasmussen–Hirschman backward/forward linkages and key-sector classes."""
+        from ..io.linkages import linkages
+
+        df = linkages(_load(table, data), forward=forward).to_frame()
+        if sort:
+            if sort not in df.columns:
+                raise typer.BadParameter(f"--sort must be one of {', '.join(df.columns)}")
+            df = df.sort_values(sort, ascending=False)
+        emit(df.head(top) if top else df, fmt, out)
+
+    @io_app.command("multipliers")
+    def multipliers_cmd(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
+                        out: Optional[Path] = OUT_OPTION,
+                        employment: bool = typer.Option(False, "--employment", help="Add employment multipliers (NBS 42-sector tables, 2015/2017/2018).")) -> None:
+        """Output, value-added (and employment) multipliers."""
+        from ..io.multipliers import multipliers
+
+        t = _load(table, data)
+        kw = {}
+        if employment:
+            from ..data.io_employment import employment_for_table
+
+            emp = employment_for_table(t, data_dir=data)
+            kw = dict(employment=emp, employment_scale=emp.attrs["scale"], employment_unit=emp.attrs["unit"])
+        emit(multipliers(t, **kw).to_frame(), fmt, out)
+
+    @io_app.command("extract")
+    def extract_cmd(table: str = TABLE_ARG,
+                    sectors: Optional[str] = typer.Option(None, "--sectors", "-s", help="Comma-separated sector codes to extract together; omit to extract each sector alone."),
+                    method: str = typer.Option("total", "--method", help="total, backward or forward."),
+                    data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION) -> None:
+        """Hypothetical extraction: output loss when sectors are removed."""
+        from ..io.extraction import extraction, extraction_all
+
+        t = _load(table, data)
+        if sectors:
+            res = extraction(t, [s.strip() for s in sectors.split(",") if s.strip()], method=method)
+            typer.echo(repr(res), err=True)
+            emit(res.to_frame(), fmt, out)
+        else:
+            emit(extraction_all(t, methods=(method,)), fmt, out)
+
+    @io_app.command("catalog")
+    def catalog_cmd(data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION) -> None:
+        """IO table files found in the data directory."""
+        from ..data.io_tables import io_catalog
+
+        emit(io_catalog(data), fmt, out)
+
+    app.add_typer(io_app, name="io")
