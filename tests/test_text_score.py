@@ -1,0 +1,163 @@
+"""Corpus scorer: shards, DuckDB, errors, order invariance, resume after kill -9, CJK PDF."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from digitrace.text.ingest import read_pdf
+from digitrace.text.score import load_scores, score_corpus, score_report
+
+DOCS = {
+    "000001_2018_甲银行.txt": "本行运用大数据与人工智能，推进金融科技。",
+    "000002_2018_乙地产.txt": "公司主营房地产开发，没有开展区块链业务。",
+    "000003_2019_丙科技.txt": "无锡物联网基地投产，云计算收入增长；移动互联网用户增加。",
+    "000004_2019_丁制造.txt": "不仅布局工业互联网，还发展电子商务与ｂ２ｂ平台。",
+    "000005_2020_戊医药.txt": "特征信息采集系统上线，未来将建设智能医疗平台。",
+}
+
+
+def _make_corpus(root: Path, copies: int = 3) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for k in range(copies):
+        sub = root / f"batch{k}"
+        sub.mkdir(exist_ok=True)
+        for name, text in DOCS.items():
+            code, year, firm = name[:-4].split("_")
+            (sub / f"{int(code) + 10 * k:06d}_{year}_{firm}.txt").write_text(text * (k + 1), encoding="utf-8")
+    # a GBK-encoded file
+    (root / "000099_2017_己公司.txt").write_bytes("公司推进数字营销与智能客服。".encode("gbk"))
+    return root
+
+
+def _add_bad_files(root: Path) -> None:
+    (root / "bad").mkdir(exist_ok=True)
+    (root / "bad" / "000100_2018_坏PDF.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ngarbage")
+    (root / "bad" / "000101_2018_空文件.txt").write_bytes(b"")
+    (root / "bad" / "000102_2018_乱码.txt").write_bytes(bytes([0x81, 0x20, 0xff, 0xfe, 0x80]) * 4)
+
+
+def _totals(out):
+    s, e = load_scores(out)
+    return s.drop(columns=[]).sort_values("doc_id").reset_index(drop=True), e
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = _make_corpus(tmp_path_factory.mktemp("corpus") / "c")
+    _add_bad_files(root)
+    return root
+
+
+def test_scores_and_errors_tables(corpus, tmp_path):
+    run = score_corpus(corpus, tmp_path / "o", engine="local", partition_size=4, progress=False)
+    scores, errors = load_scores(tmp_path / "o")
+    assert run.n_documents == 19 and run.n_errors == 3 and len(scores) == 16
+    assert set(errors["error"]) == {"DataError"}
+    msgs = dict(zip(errors["doc_id"], errors["message"]))
+    assert "corrupt or unreadable PDF" in msgs["bad/000100_2018_坏PDF.pdf"]
+    assert "empty file" in msgs["bad/000101_2018_空文件.txt"]
+    assert "undecodable" in msgs["bad/000102_2018_乱码.txt"]
+    row = scores.set_index("doc_id").loc["batch0/000001_2018_甲银行.txt"]
+    assert (row.entity, row.year, row.ai, row.big_data, row.digital_application, row.total) == \
+        ("000001", 2018, 1, 1, 1, 3)
+    assert scores.set_index("doc_id").loc["000099_2017_己公司.txt", "total"] == 2   # GBK decoded
+    # hand counts of DOCS, times the copy multiplier (k + 1) in batch k
+    per_doc = [3, 0, 3, 3, 1]
+    expected = sum(c * (k + 1) for k in range(3) for c in per_doc) + 2
+    assert scores["total"].sum() == expected
+    rep = score_report(tmp_path / "o")
+    assert rep.loc[2018, "share_zero"] == pytest.approx(0.5)   # 乙地产 ×3 of 6 docs
+    assert rep["n_docs"].sum() == 16
+
+
+def test_partitioning_and_order_do_not_change_results(corpus, tmp_path):
+    frames = []
+    for i, ps in enumerate((1, 3, 100)):
+        score_corpus(corpus, tmp_path / f"o{i}", engine="local", partition_size=ps, progress=False)
+        frames.append(_totals(tmp_path / f"o{i}")[0])
+    for f in frames[1:]:
+        assert f.equals(frames[0])
+
+
+def test_dask_engine_equals_local(corpus, tmp_path):
+    score_corpus(corpus, tmp_path / "l", engine="local", partition_size=3, progress=False)
+    score_corpus(corpus, tmp_path / "d", engine="dask", workers=2, partition_size=3, progress=False)
+    (a, ea), (b, eb) = _totals(tmp_path / "l"), _totals(tmp_path / "d")
+    assert a.equals(b) and ea.equals(eb)
+
+
+def test_rerun_skips_finished_shards_and_rejects_other_settings(corpus, tmp_path):
+    r1 = score_corpus(corpus, tmp_path / "o", engine="local", partition_size=5, progress=False)
+    r2 = score_corpus(corpus, tmp_path / "o", engine="local", partition_size=5, progress=False)
+    assert r2.n_shards_skipped == r2.n_shards == r1.n_shards
+    assert _totals(tmp_path / "o")[0]["total"].sum() > 0
+    from digitrace.errors import DigitraceError
+
+    with pytest.raises(DigitraceError, match="other settings"):
+        score_corpus(corpus, tmp_path / "o", engine="local", section="mda", progress=False)
+
+
+def test_resume_after_kill_9(tmp_path):
+    corpus = _make_corpus(tmp_path / "c", copies=4)   # 21 documents -> 21 shards of 1
+    ref = tmp_path / "ref"
+    score_corpus(corpus, ref, engine="local", partition_size=1, progress=False)
+    out = tmp_path / "killed"
+    env = dict(os.environ, DIGITRACE_TEXT_SHARD_DELAY="0.15")
+    cmd = [sys.executable, "-m", "digitrace", "text", "score", str(corpus), "--out", str(out),
+           "--engine", "local", "--partition-size", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    shards = out / "shards"
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(shards.glob("part-*.parquet"))) < 3:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    done = len(list(shards.glob("part-*.parquet")))
+    assert 3 <= done < 21
+    assert not (out / "results.duckdb").exists()
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert f"({done} already done)" in res.stderr or f"({done + 1} already done)" in res.stderr
+    assert len(list(shards.glob("part-*.parquet"))) == 21
+    assert not list(shards.glob(".*tmp"))
+    a, b = _totals(ref)[0], _totals(out)[0]
+    assert len(b) == 21 and b["doc_id"].is_unique
+    assert a.equals(b)
+
+
+def test_generated_cjk_pdf(tmp_path):
+    """A PDF written with a CJK font (Noto CJK via matplotlib) is read and scored."""
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("pdf")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    fonts = sorted(f for f in font_manager.findSystemFonts() if "notosanscjk" in f.lower().replace(" ", ""))
+    assert fonts, "Noto Sans CJK is missing: apt-get install fonts-noto-cjk (done by .ci/run)"
+    fp = font_manager.FontProperties(fname=fonts[0])
+    with mpl.rc_context({"pdf.fonttype": 42}):
+        fig = plt.figure(figsize=(6, 3))
+        fig.text(0.05, 0.8, "第四节 经营情况讨论与分析", fontproperties=fp, fontsize=12)
+        fig.text(0.05, 0.6, "公司运用大数据与云计算，尚未涉足区块链。", fontproperties=fp, fontsize=12)
+        fig.text(0.05, 0.4, "发展ＦＩＮＴＥＣＨ与无锡物联网。", fontproperties=fp, fontsize=12)
+        pdf = tmp_path / "000777_2021_测试.pdf"
+        fig.savefig(pdf)
+        plt.close(fig)
+    text = read_pdf(pdf)
+    assert "大数据与云计算" in text
+    (tmp_path / "c").mkdir()
+    pdf.rename(tmp_path / "c" / pdf.name)
+    score_corpus(tmp_path / "c", tmp_path / "o", engine="local", progress=False)
+    s, e = load_scores(tmp_path / "o")
+    assert len(e) == 0
+    r = s.iloc[0]
+    assert (r.entity, r.year, r.big_data, r.cloud, r.blockchain, r.digital_application, r.total) == \
+        ("000777", 2021, 1, 2, 0, 1, 4)
