@@ -349,3 +349,7 @@ def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
         s1 = ssr.min(axis=0)
         out[s:s + r] = (s0 - s1) / (s1 / df_sigma)
     return out
+
+
+_callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
+_callable(__name__, threshold)

@@ -1,0 +1,90 @@
+"""Two-way fixed effects through pyfixest: Grunfeld reference, conventions, bad input."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import digitrace
+from digitrace.econ.fe import fe
+from digitrace.errors import DataError, SpecificationError
+
+
+@pytest.fixture(scope="module")
+def grunfeld(data_dir):
+    d = pd.read_csv(data_dir / "reference" / "grunfeld_statsmodels.csv")
+    assert len(d) == 220
+    d = d[d["firm"] != "American Steel"].reset_index(drop=True)
+    assert d["firm"].nunique() == 10 and len(d) == 200
+    return d
+
+
+def test_grunfeld_one_way_matches_baltagi(grunfeld):
+    r = fe(grunfeld, "invest ~ value + capital | firm")
+    assert r.params["value"] == pytest.approx(0.110124, abs=5e-7)
+    assert r.se["value"] == pytest.approx(0.011857, abs=5e-7)
+    assert r.params["capital"] == pytest.approx(0.310065, abs=5e-7)
+    assert r.se["capital"] == pytest.approx(0.017355, abs=5e-7)
+    assert r.nobs == 200 and r.df_resid == 188
+    assert r.fe_rows == {"firm FE": "Yes"}
+
+
+def test_grunfeld_two_way(grunfeld):
+    r = digitrace.fe(grunfeld, "invest ~ value + capital | firm + year")
+    assert r.params["value"] == pytest.approx(0.117716, abs=5e-7)
+    assert r.params["capital"] == pytest.approx(0.357916, abs=5e-7)
+    assert set(r.fe_rows) == {"firm FE", "year FE"}
+
+
+def test_within_identity_against_numpy(grunfeld):
+    """Coefficients equal OLS on entity-demeaned data; iid SE uses n - N - K dof."""
+    g = grunfeld
+    Z = g[["invest", "value", "capital"]] - g.groupby("firm")[["invest", "value", "capital"]].transform("mean")
+    X, y = Z[["value", "capital"]].to_numpy(), Z["invest"].to_numpy()
+    b = np.linalg.solve(X.T @ X, X.T @ y)
+    u = y - X @ b
+    se = np.sqrt(np.diag(np.linalg.inv(X.T @ X)) * (u @ u) / (200 - 10 - 2))
+    r = fe(g, "invest ~ value + capital | firm")
+    np.testing.assert_allclose(r.params.to_numpy(), b, rtol=1e-10)
+    np.testing.assert_allclose(r.se.to_numpy(), se, rtol=1e-10)
+
+
+def test_cluster_conventions_differ_by_documented_factor(grunfeld):
+    st = fe(grunfeld, "invest ~ value + capital | firm", cluster="firm", ssc="stata")
+    fx = fe(grunfeld, "invest ~ value + capital | firm", cluster="firm", ssc="fixest")
+    n, G = 200, 10
+    # stata (xtreg fe): K = 2 regressors + constant; fixest (nested FE dropped): K = 2
+    ratio = (st.se / fx.se) ** 2
+    np.testing.assert_allclose(ratio, (n - 2) / (n - 3), rtol=1e-12)
+    # raw CRV1 sandwich by hand, scaled with the stata factor
+    Z = grunfeld[["invest", "value", "capital"]] - grunfeld.groupby("firm")[["invest", "value", "capital"]].transform("mean")
+    X, y = Z[["value", "capital"]].to_numpy(), Z["invest"].to_numpy()
+    XtXi = np.linalg.inv(X.T @ X)
+    u = y - X @ (XtXi @ X.T @ y)
+    codes = pd.factorize(grunfeld["firm"])[0]
+    S = np.zeros((G, 2))
+    np.add.at(S, codes, X * u[:, None])
+    V = XtXi @ (S.T @ S) @ XtXi * G / (G - 1) * (n - 1) / (n - 3)
+    np.testing.assert_allclose(st.se.to_numpy(), np.sqrt(np.diag(V)), rtol=1e-8)
+    assert st.df_resid == G - 1
+
+
+def test_collinear_regressor_named(grunfeld):
+    g = grunfeld.assign(v2=2 * grunfeld["value"])
+    with pytest.raises(SpecificationError, match="v2"):
+        fe(g, "invest ~ value + v2 | firm")
+    g = grunfeld.assign(fm=grunfeld.groupby("firm")["value"].transform("mean"))
+    with pytest.raises(SpecificationError, match="fm"):
+        fe(g, "invest ~ value + fm | firm")
+
+
+def test_duplicate_keys_and_missing_values(grunfeld):
+    g = pd.concat([grunfeld, grunfeld.iloc[[5]]], ignore_index=True)
+    with pytest.raises(DataError, match="duplicate panel key"):
+        fe(g, "invest ~ value | firm", panel=("firm", "year"))
+    g = grunfeld.copy()
+    g.loc[3, "value"] = np.nan
+    with pytest.raises(DataError, match="column value"):
+        fe(g, "invest ~ value | firm")
+    with pytest.raises(SpecificationError, match="not found"):
+        fe(grunfeld, "invest ~ nosuch | firm")
