@@ -415,11 +415,30 @@ def run_checks(data_dir: str | Path | None = None, *, hooks: Iterable[str] | Non
             return [c.finish()]
         tasks.append((rel, other))
 
+    def unregistered() -> list[dict]:
+        """Province files not in :data:`PANEL_FILES`: try an automatic read, never a failure."""
+        out = []
+        known_files = set(PANEL_FILES) | set(OTHER_FILES)
+        for f in sorted((root / "province").glob("*")) if (root / "province").is_dir() else []:
+            rel = f"province/{f.name}"
+            if rel in known_files or f.suffix.lower() not in (".csv", ".xlsx", ".xls", ".dta"):
+                continue
+            c = _Checks(rel, "province panel (unregistered)", known)
+            _check_panel(root, rel, {}, c)
+            row = c.finish()
+            row["status"] = "unregistered"
+            out.append(row)
+        return out
+
+    tasks.append(("unregistered province files", unregistered))
+
     def geo() -> list[dict]:
         cs = [_Checks("geo/province_adjacency_rook_31.csv", "rook adjacency", known),
               _Checks("geo/province_capital_distance_km_31.csv", "capital distances", known),
               _Checks("geo/province_centroids_31.csv", "centroids", known),
               _Checks("geo/china_31_provinces.geojson", "geometry", known)]
+        if not any((root / c.file).exists() for c in cs):
+            return [{**c.finish(), "status": "absent", "defects": "", "failed": 0} for c in cs]
         _check_geo(root, *cs)
         out = [c.finish() for c in cs]
         if out[3]["passed"] == 0 and out[3]["failed"] == 0:
@@ -447,6 +466,13 @@ def run_checks(data_dir: str | Path | None = None, *, hooks: Iterable[str] | Non
         for _, fn in tasks:
             rows += fn()
     items = [i for r in rows for i in r.pop("_details", [])]
+    own = [r for r in rows if r["kind"] not in ("province registry", "hook")
+           and not str(r["kind"]).startswith("hook")]
+    if own and all(r["status"] == "absent" for r in own):
+        rows.append({"file": str(root), "kind": "data directory", "rows": None, "passed": 0,
+                     "failed": 1, "known": 0, "status": "FAIL",
+                     "defects": "none of the known data files is in this directory "
+                                "(the reference layout is ../shared/data)"})
     table = pd.DataFrame(rows, columns=CHECK_COLUMNS)
     table["rows"] = table["rows"].astype("Int64")
     details = pd.DataFrame(items, columns=["file", "check", "ok", "known", "key", "detail"])
