@@ -10,6 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# eager: ``theil`` shares its module's name, so bind the function before any submodule import
+from .dagum import dagum_gini  # noqa: E402
+from .theil import theil  # noqa: E402
+
 _LAZY = {
     "dagum_gini": "digitrace.disparity.dagum",
     "dagum_gini_panel": "digitrace.disparity.dagum",
