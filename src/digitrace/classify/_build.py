@@ -253,6 +253,20 @@ def main(data: Path) -> None:
     vint_rows += [{"vintage": "nbs149", "sector": c, "name_zh": zh149[c], "name_en": en149[c]} for c in zh149]
     for c, (name, _g) in C.COMPOSITION_153.items():
         assert zh153[c] == name, (c, zh153[c], name)
+    # sector group (1 primary, 2 secondary, 3 tertiary) from the 153 codes / GB/T sections
+    def g153(c: str) -> int:
+        return 1 if int(c) <= 5 else (2 if int(c) <= 108 else 3)
+    xws = {v: xw for v, _f, xw in specs}
+    xws["oecd45"] = C.XW_OECD45
+    for r in vint_rows:
+        v, c = r["vintage"], r["sector"]
+        if v == "nbs153":
+            r["sector_group"] = g153(c)
+        elif v == "nbs149":
+            r["sector_group"] = 1 if int(c) <= 5 else (2 if int(c) <= 104 else 3)
+        else:
+            m = xws[v][c]
+            r["sector_group"] = g153(m[0]) if m else 3
     conc = pd.concat(parts, ignore_index=True)
     conc.to_csv(OUT / "concordance.csv", index=False)
     pd.DataFrame(vint_rows).to_csv(OUT / "vintages.csv", index=False)
