@@ -180,6 +180,15 @@ def _to_number(s: pd.Series, path: Path, column: str, rows: pd.Series) -> pd.Ser
     return num.astype(float)
 
 
+def _numeric_like(s: pd.Series) -> bool:
+    """Numeric column, or text whose cells are numbers or NA markers ("-", "…", "")."""
+    if pd.api.types.is_numeric_dtype(s) or s.isna().all():
+        return True
+    txt = s.dropna().astype(str).str.strip().str.replace(",", "", regex=False)
+    txt = txt[~txt.str.lower().isin(_NA_MARKERS)]
+    return bool(len(txt)) and bool(pd.to_numeric(txt, errors="coerce").notna().all())
+
+
 def _parse_years(s: pd.Series, path: Path, column: str, rows: pd.Series) -> pd.Series:
     txt = s.astype(str).str.strip().str.replace(r"\s*年$", "", regex=True).str.replace(r"\.0$", "", regex=True)
     ok = txt.str.fullmatch(r"(1[89]|2[01])\d\d")
@@ -296,7 +305,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
         else:
             cols = list(value_vars) if value_vars is not None else [
                 c for c in raw.columns if c not in keys and c.lower() not in _NAME_LIKE
-                and (pd.api.types.is_numeric_dtype(raw[c]) or raw[c].isna().all())]
+                and _numeric_like(raw[c])]
             missing = [c for c in cols if c not in raw.columns]
             if missing:
                 raise DataError(f"value_vars not in the file: {missing}", file=p, column=missing[0])
