@@ -59,6 +59,37 @@ def register(app: typer.Typer) -> None:
         if len(res.imputed):
             typer.echo(f"{len(res.imputed)} imputed cell(s): see --what imputed", err=True)
 
+    @index_app.command("regional")
+    def regional(
+        spec: str = typer.Option("province_digital_2015_2022", "--spec", "-s",
+                                 help="Shipped spec name or a .toml file."),
+        data: Optional[Path] = DATA_OPTION,
+        method: str = typer.Option("entropy", "--method", "-m", help="entropy, critic, pca or topsis."),
+        permutations: int = typer.Option(999, "--permutations", help="Moran permutations."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the Moran permutations."),
+        fmt: str = FORMAT_OPTION,
+        out: Optional[Path] = OUT_OPTION,
+    ) -> None:
+        """Per year: Dagum Gini by four regions, Moran's I (rook), rank correlation with DEDI."""
+        import warnings
+
+        from .._results import check_option
+        from ..errors import DataQualityWarning, SpecificationError
+        from ..index import build_index
+        from ..index.analysis import regional_analysis
+        from ._common import emit
+
+        try:
+            check_option("--method", method, ("entropy", "critic", "pca", "topsis"))
+        except ValueError as exc:
+            raise SpecificationError(str(exc)) from exc
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataQualityWarning)
+            res = build_index(data, spec, method=method)
+        for w in caught:
+            typer.echo(f"warning: {w.message}", err=True)
+        emit(regional_analysis(res, data, permutations=permutations, seed=seed).to_frame(), fmt, out)
+
     @index_app.command("specs")
     def specs(fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION) -> None:
         """List the index specs shipped with digitrace."""
