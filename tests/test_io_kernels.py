@@ -202,3 +202,44 @@ def test_aggregate_noncompetitive(t42nc):
     a = dio.aggregate(t42nc, {c: ("G" if int(c) <= 26 else "S") for c in t42nc.codes})
     assert a.kind == "noncompetitive" and a.Z_imports.shape == (2, 2) and a.meta["balance"].passed
     assert a.meta["import_totals"].sum() == pytest.approx(t42nc.meta["import_totals"].sum())
+
+
+# --- peer package: pymrio 0.7.0 (numbers stored; pymrio is not needed to run) ------
+
+@pytest.mark.parametrize("fname,ref", [
+    ("china_2017_42.csv", {"01": (1.909092, 2.740038), "20": (2.33867, 2.04386), "31": (1.999892, 1.995233)}),
+    ("china_2020_153.csv", {"001": (1.845675, 3.119882), "094": (3.789933, 5.359712), "123": (2.441338, 3.266481)}),
+])
+def test_against_pymrio(data_dir, fname, ref):
+    df = dio.linkages(load_io_table(data_dir / "io" / "nbs" / fname)).to_frame()
+    for code, (om, grow) in ref.items():
+        assert df.loc[code, "bl_total"] == pytest.approx(om, abs=1e-6)    # pymrio calc_L column sums
+        assert df.loc[code, "fl_total"] == pytest.approx(grow, abs=1e-6)  # pymrio calc_G row sums
+
+
+# --- competitive -> domestic split -------------------------------------------------
+
+def test_domestic_table_proportional_imports(t153):
+    from digitrace.io.imports import domestic_table, import_shares
+
+    d = dio.domestic_table(t153)
+    assert d.kind == "noncompetitive" and d.meta["balance"].passed
+    m = import_shares(t153)
+    np.testing.assert_allclose(d.Z.to_numpy() + d.Z_imports.to_numpy(), t153.Z.to_numpy())
+    np.testing.assert_allclose(d.Z_imports.to_numpy(), m.to_numpy()[:, None] * t153.Z.to_numpy())
+    np.testing.assert_allclose(d.Z_imports.sum(axis=1) + d.final_demand_imports.sum(axis=1), t153.imports,
+                               rtol=1e-9, atol=1e-6)
+    va = dio.multipliers(d).to_frame()["va"]
+    assert (va < 1).all() and 0.5 < va.mean() < 1
+    assert domestic_table(d) is d
+
+
+def test_domestic_table_processing_trade(data_dir):
+    from digitrace.io.imports import domestic_table
+
+    t = load_io_table(data_dir / "io" / "nbs" / "china_2002_122.csv")
+    with pytest.raises(DataError, match=r"row 081: import share 1.69 outside \[0, 1\]"):
+        domestic_table(t)
+    d = domestic_table(t, clip=True)
+    assert d.meta["balance"].passed and d.Z.loc["081"].sum() == 0
+    assert d.final_demand_imports.loc["081", "EX"] > 0

@@ -27,10 +27,6 @@ def _load(table: str, data: Optional[Path], on_imbalance: str = "raise"):
         source = "oecd" if m.group(1) else "nbs"
         return load_io_year(data, int(m.group(2)), int(m.group(3)) if m.group(3) else None,
                             source=source, on_imbalance=on_imbalance)
-    if on_imbalance == "warn":
-        import warnings
-
-        warnings.simplefilter("default")
     return load_io_table(table, on_imbalance=on_imbalance)
 
 

@@ -26,6 +26,9 @@ _LAZY: dict[str, str] = {
     "employment_multipliers": "digitrace.io.kernels",
     "rasmussen_index": "digitrace.io.kernels",
     "primary_input_coefficients": "digitrace.io.kernels",
+    # imports
+    "domestic_table": "digitrace.io.imports",
+    "import_shares": "digitrace.io.imports",
     # balance
     "check_balance": "digitrace.io.balance",
     "BalanceReport": "digitrace.io.balance",
