@@ -249,3 +249,32 @@ def test_year_required_when_not_in_name(tmp_path):
 def test_frames_not_shared_with_caller(nbs):
     t = nbs["china_2015_42.csv"]
     assert isinstance(t.Z, pd.DataFrame) and t.Z.index.name == "code"
+
+
+# --- employment aligned to IO sectors -------------------------------------------------
+
+def test_employment_file_and_concordance(data_dir, nbs):
+    from digitrace.data.io_employment import (EMPLOYMENT_CONCORDANCES, detect_io42_variant,
+                                              employment_for_table, load_employment)
+
+    emp = load_employment(data_dir / "io" / "nbs" / "china_employment.csv")
+    assert emp.loc["TOT", 1992] == 66152                      # manifest: = official employed persons 1992
+    sections = [c for c in emp.index if len(c) == 1]
+    assert abs(emp.loc[sections, 2017].sum() - emp.loc["TOT", 2017]) < 5   # integer rounding
+    assert detect_io42_variant(nbs["china_2017_42.csv"]) == "io42_2017"
+    assert detect_io42_variant(nbs["china_2020_42.csv"]) == "io42_2017"
+    assert detect_io42_variant(nbs["china_2015_42.csv"]) == "io42_2015"
+    assert detect_io42_variant(nbs["china_2005_42.csv"]) is None
+    for variant, conc in EMPLOYMENT_CONCORDANCES.items():
+        assert sorted(set(conc.values())) == [f"{i:02d}" for i in range(1, 43)], variant
+    for f, year in (("china_2015_42.csv", 2015), ("china_2017_42.csv", 2017), ("china_2018_42.csv", 2018)):
+        e = employment_for_table(nbs[f], data_dir=data_dir)
+        assert list(e.index) == nbs[f].codes and e.attrs["year"] == year
+        assert e.sum() == pytest.approx(emp.loc["TOT", year], abs=10)   # every person counted once
+    e = employment_for_table(nbs["china_2017_42.csv"], data_dir=data_dir)
+    assert e["31"] == emp.loc["I", 2017] and e["35"] == emp.loc["M01", 2017]
+    assert e["04"] == emp.loc["B03", 2017] + emp.loc["B04", 2017]
+    with pytest.raises(DataError, match="employment concordance only for the NBS 42-sector"):
+        employment_for_table(nbs["china_2017_149.csv"], data_dir=data_dir)
+    with pytest.raises(DataError, match=r"no employment for 2020; the file covers 1990–2018"):
+        employment_for_table(nbs["china_2020_42.csv"], data_dir=data_dir)
