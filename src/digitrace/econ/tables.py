@@ -1,0 +1,291 @@
+"""Paper-style regression tables from any digitrace estimator.
+
+:func:`regtable` reads the *table protocol* every econ result exposes
+(``params``, ``se``, ``pvalues``, ``nobs``, ``r2``, ``dep_var``, ``fe_rows``,
+``extra_rows``, ``model_name``; spatial results may add ``effects``).  The
+frozen :class:`RegTable` keeps one string DataFrame (:meth:`RegTable.to_frame`)
+from which Markdown, LaTeX, HTML, Word and Excel are all rendered, so every
+format shows the same numbers.  Unlike ``pyfixest.etable`` every fixed-effect
+dimension of every column gets its own "Yes/No" row.
+"""
+from __future__ import annotations
+
+import html as _html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .._optional import require
+from .._results import Provenance, Result, check_option, to_markdown
+from ..atomic import atomic_path, atomic_write_text
+from ..errors import SpecificationError
+
+Lang = Literal["zh", "en"]
+Stat = Literal["se", "t"]
+
+_TEXT = {
+    "en": {"dep": "Dependent variable", "N": "N", "R2": "R²", "model": "Model",
+           "se": "Standard errors in parentheses", "t": "t statistics in parentheses",
+           "FE": " FE", "Yes": "Yes", "No": "No"},
+    "zh": {"dep": "被解释变量", "N": "观测值", "R2": "R²", "model": "模型",
+           "se": "括号内为标准误", "t": "括号内为 t 值",
+           "FE": "固定效应", "Yes": "是", "No": "否"},
+}
+
+
+@dataclass(frozen=True, repr=False)
+class RegTable(Result):
+    """A rendered regression table; :meth:`to_frame` is the single source."""
+
+    table: pd.DataFrame = field(repr=False)
+    kinds: tuple[str, ...]            # per row: header|coef|stat|fe|extra|stats
+    notes: str
+    lang: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def _headline(self) -> str:
+        return f"{self.table.shape[1]} model(s), {sum(k == 'coef' for k in self.kinds)} coefficient row(s)"
+
+    # ---- renderers -------------------------------------------------------
+    def to_markdown(self) -> str:
+        df = self.to_frame()
+        df.index = [str(i) if i else " " for i in df.index]
+        df.index.name = ""
+        return to_markdown(df, index=True) + f"\n\n{self.notes}\n"
+
+    def to_latex(self) -> str:
+        df = self.to_frame()
+        esc = _latex_escape
+        ncol = df.shape[1]
+        lines = [r"\begin{tabular}{l" + "c" * ncol + "}", r"\toprule",
+                 " & " + " & ".join(esc(str(c)) for c in df.columns) + r" \\", r"\midrule"]
+        prev = None
+        for (lab, row), kind in zip(df.iterrows(), self.kinds):
+            if prev in ("coef", "stat") and kind not in ("coef", "stat"):
+                lines.append(r"\midrule")
+            lines.append(esc(str(lab)) + " & " + " & ".join(esc(str(v)) for v in row) + r" \\")
+            prev = kind
+        lines += [r"\bottomrule", r"\multicolumn{%d}{l}{\footnotesize %s}\\" % (ncol + 1, esc(self.notes)),
+                  r"\end{tabular}"]
+        return "\n".join(lines) + "\n"
+
+    def to_html(self) -> str:
+        df = self.to_frame()
+        head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
+        body = []
+        for (lab, row), kind in zip(df.iterrows(), self.kinds):
+            cells = "".join(f"<td>{_html.escape(str(v))}</td>" for v in row)
+            body.append(f"<tr class='{kind}'><th>{_html.escape(str(lab))}</th>{cells}</tr>")
+        return ("<table class='digitrace-regtable'>\n<thead><tr><th></th>" + head + "</tr></thead>\n"
+                "<tbody>\n" + "\n".join(body) + "\n</tbody>\n"
+                f"<tfoot><tr><td colspan='{df.shape[1] + 1}'>{_html.escape(self.notes)}</td></tr></tfoot>"
+                "\n</table>\n")
+
+    def to_docx(self, path: str | Path) -> Path:
+        """Write a Word table (python-docx), atomically."""
+        docx = require("docx")
+        df = self.to_frame()
+        doc = docx.Document()
+        t = doc.add_table(rows=df.shape[0] + 1, cols=df.shape[1] + 1)
+        t.cell(0, 0).text = ""
+        for j, c in enumerate(df.columns, 1):
+            t.cell(0, j).text = str(c)
+        for i, (lab, row) in enumerate(df.iterrows(), 1):
+            t.cell(i, 0).text = str(lab)
+            for j, v in enumerate(row, 1):
+                t.cell(i, j).text = str(v)
+        doc.add_paragraph(self.notes)
+        with atomic_path(path) as tmp:
+            doc.save(str(tmp))
+        return Path(path)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write an .xlsx sheet (openpyxl), atomically."""
+        require("openpyxl")
+        df = self.to_frame()
+        with atomic_path(path) as tmp:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                df.to_excel(xw, sheet_name="table")
+                pd.DataFrame({"notes": [self.notes]}).to_excel(xw, sheet_name="notes", index=False)
+        return Path(path)
+
+    def save(self, path: str | Path) -> Path:
+        """Write by extension: .md, .tex, .html, .docx, .xlsx or .csv."""
+        p = Path(path)
+        ext = p.suffix.lower()
+        if ext == ".md":
+            return atomic_write_text(p, self.to_markdown())
+        if ext == ".tex":
+            return atomic_write_text(p, self.to_latex())
+        if ext in (".html", ".htm"):
+            return atomic_write_text(p, self.to_html())
+        if ext == ".docx":
+            return self.to_docx(p)
+        if ext == ".xlsx":
+            return self.to_excel(p)
+        if ext == ".csv":
+            return atomic_write_text(p, self.to_frame().to_csv())
+        raise SpecificationError(f"unknown table format {ext!r}; use .md, .tex, .html, .docx, .xlsx or .csv")
+
+
+def _latex_escape(s: str) -> str:
+    rep = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+           "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    out = "".join(rep.get(ch, ch) for ch in s)
+    return out.replace("*", r"$^{*}$").replace(r"$^{*}$$^{*}$", r"$^{**}$").replace(
+        r"$^{**}$$^{*}$", r"$^{***}$").replace("²", r"$^2$")
+
+
+def _get(res: Any, name: str, default: Any = None) -> Any:
+    v = getattr(res, name, default)
+    return default if v is None else v
+
+
+def _stars(p: float, stars: Sequence[float]) -> str:
+    if p is None or not np.isfinite(p):
+        return ""
+    return "*" * sum(p < s for s in stars)
+
+
+def _effect_rows(res: Any) -> list[tuple[str, float, float]]:
+    eff = getattr(res, "effects", None)
+    if not isinstance(eff, pd.DataFrame):
+        return []
+    rows = []
+    for kind in ("direct", "indirect", "total"):
+        if kind not in eff.columns:
+            continue
+        sec = next((c for c in (f"{kind}_se", f"se_{kind}", f"{kind} se") if c in eff.columns), None)
+        for var in eff.index:
+            se = float(eff.loc[var, sec]) if sec else float("nan")
+            rows.append((f"{var} ({kind})", float(eff.loc[var, kind]), se))
+    return rows
+
+
+def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lang: Lang = "en",
+             stat: Stat = "se", stars: Sequence[float] = (0.1, 0.05, 0.01), digits: int = 3,
+             coef_labels: dict[str, str] | None = None, keep: Sequence[str] | None = None,
+             effects: bool = True) -> RegTable:
+    """Side-by-side table of estimates with stars, SE/t in parentheses, FE rows, N, R².
+
+    Parameters
+    ----------
+    results : list
+        Any objects following the table protocol (``fe``, ``did``, ``threshold``,
+        ``mediation``, ``event_study``, spatial models ...).
+    labels : list of str, optional
+        Column headers; default ``(1)``, ``(2)``, ...
+    lang : {"en", "zh"}
+        Language of row labels and notes.
+    stat : {"se", "t"}
+        What goes in parentheses.
+    stars : tuple of float
+        p-value cut-offs for *, **, *** (default 0.1, 0.05, 0.01).
+    coef_labels : dict, optional
+        Rename coefficient rows (e.g. ``{"dig": "数字化水平"}``).
+    keep : list of str, optional
+        Only these coefficients, in this order.
+    effects : bool
+        Add direct/indirect/total effect rows for results with ``.effects``.
+    """
+    check_option("lang", lang, ("zh", "en"))
+    check_option("stat", stat, ("se", "t"))
+    results = list(results)
+    if not results:
+        raise SpecificationError("regtable needs at least one result")
+    stars = tuple(sorted(stars, reverse=True))
+    for r in results:
+        for attr in ("params", "se"):
+            if not isinstance(getattr(r, attr, None), pd.Series):
+                raise SpecificationError(f"{type(r).__name__} does not follow the table protocol "
+                                         f"(missing Series .{attr})")
+    T = _TEXT[lang]
+    cols = list(labels) if labels is not None else [f"({i})" for i in range(1, len(results) + 1)]
+    if len(cols) != len(results):
+        raise SpecificationError(f"{len(cols)} labels for {len(results)} results")
+    fmt = f"{{:.{digits}f}}"
+    rename = coef_labels or {}
+
+    # coefficient rows (+ effects)
+    terms: list[str] = []
+    per: list[dict[str, tuple[float, float, float]]] = []
+    from scipy import stats as st
+
+    for r in results:
+        pv = getattr(r, "pvalues", None)
+        d = {}
+        for name in r.params.index:
+            b, s = float(r.params[name]), float(r.se.get(name, np.nan))
+            p = float(pv[name]) if isinstance(pv, pd.Series) and name in pv.index else \
+                float(2 * st.norm.sf(abs(b / s))) if s and np.isfinite(s) else float("nan")
+            d[str(name)] = (b, s, p)
+        if effects:
+            for name, b, s in _effect_rows(r):
+                p = float(2 * st.norm.sf(abs(b / s))) if np.isfinite(s) and s > 0 else float("nan")
+                d[name] = (b, s, p)
+        per.append(d)
+        terms += [t for t in d if t not in terms]
+    if keep is not None:
+        missing = [k for k in keep if k not in terms]
+        if missing:
+            raise SpecificationError(f"keep: term(s) {missing} not in any result")
+        terms = list(keep)
+    rows, kinds, index = [], [], []
+    index.append(T["dep"])
+    rows.append([str(_get(r, "dep_var", "")) for r in results])
+    kinds.append("header")
+    for t in terms:
+        crow, srow = [], []
+        for d in per:
+            if t in d:
+                b, s, p = d[t]
+                crow.append(fmt.format(b) + _stars(p, stars))
+                val = s if stat == "se" else (b / s if s else float("nan"))
+                srow.append(f"({fmt.format(val)})" if np.isfinite(val) else "")
+            else:
+                crow.append("")
+                srow.append("")
+        index += [rename.get(t, t), ""]
+        rows += [crow, srow]
+        kinds += ["coef", "stat"]
+    # FE rows: union across results; missing -> No
+    fe_keys: list[str] = []
+    for r in results:
+        fe_keys += [k for k in (_get(r, "fe_rows", {}) or {}) if k not in fe_keys]
+    for k in fe_keys:
+        lab = k[:-3] + T["FE"] if (lang == "zh" and k.endswith(" FE")) else k
+        rows.append([T.get(str((_get(r, "fe_rows", {}) or {}).get(k, "No")),
+                           str((_get(r, "fe_rows", {}) or {}).get(k, "No"))) for r in results])
+        index.append(lab)
+        kinds.append("fe")
+    ex_keys: list[str] = []
+    for r in results:
+        ex_keys += [k for k in (_get(r, "extra_rows", {}) or {}) if k not in ex_keys]
+    for k in ex_keys:
+        rows.append([str((_get(r, "extra_rows", {}) or {}).get(k, "")) for r in results])
+        index.append(k)
+        kinds.append("extra")
+    rows.append([f"{int(_get(r, 'nobs', 0)):,}" if _get(r, "nobs") is not None else "" for r in results])
+    index.append(T["N"])
+    kinds.append("stats")
+    r2s = [getattr(r, "r2", None) for r in results]
+    if any(v is not None for v in r2s):
+        rows.append([fmt.format(v) if v is not None and np.isfinite(v) else "" for v in r2s])
+        index.append(T["R2"])
+        kinds.append("stats")
+    rows.append([str(_get(r, "model_name", type(r).__name__)) for r in results])
+    index.append(T["model"])
+    kinds.append("stats")
+    table = pd.DataFrame(rows, index=pd.Index(index), columns=cols)
+    star_note = ", ".join(f"{'*' * (i + 1)} p<{s:g}" for i, s in enumerate(stars))
+    notes = f"{T[stat]}; {star_note}"
+    prov = Provenance(method="digitrace.econ.regtable",
+                      params=dict(labels=cols, lang=lang, stat=stat, stars=stars, digits=digits),
+                      inputs=tuple((f"result{i}", r.provenance.method)
+                                   for i, r in enumerate(results) if hasattr(r, "provenance")))
+    return RegTable(table=table, kinds=tuple(kinds), notes=notes, lang=lang, provenance=prov)

@@ -1,0 +1,129 @@
+"""regtable: protocol, stars, FE rows, languages, every export read back."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import digitrace
+from digitrace.econ.fe import fe
+from digitrace.econ.tables import regtable
+from digitrace.econ.threshold import threshold
+from digitrace.errors import SpecificationError
+
+
+@pytest.fixture(scope="module")
+def models(data_dir):
+    g = pd.read_csv(data_dir / "reference" / "grunfeld_statsmodels.csv")
+    g = g[g["firm"] != "American Steel"].reset_index(drop=True)
+    m1 = fe(g, "invest ~ value + capital | firm")
+    m2 = fe(g, "invest ~ value + capital | firm + year", cluster="firm")
+    return g, m1, m2
+
+
+class FakeSpatial:
+    """Minimal spatial-style result (rho in params, .effects with SEs)."""
+
+    params = pd.Series({"x": 0.5, "rho": 0.3})
+    se = pd.Series({"x": 0.1, "rho": 0.05})
+    pvalues = pd.Series({"x": 0.0001, "rho": 0.0000001})
+    nobs = 49
+    r2 = None
+    dep_var = "crime"
+    fe_rows = {"entity FE": "Yes"}
+    extra_rows = {"Log-likelihood": "-180.12"}
+    model_name = "SAR"
+    effects = pd.DataFrame({"direct": [0.52], "indirect": [0.2], "total": [0.72],
+                            "direct_se": [0.1], "indirect_se": [0.08], "total_se": [0.15]},
+                           index=["x"])
+
+
+def test_cells_stars_fe_rows(models):
+    _, m1, m2 = models
+    t = regtable([m1, m2], labels=["one-way", "two-way"])
+    df = t.to_frame()
+    assert list(df.columns) == ["one-way", "two-way"]
+    assert df.loc["value", "one-way"] == "0.110***"
+    i = list(df.index).index("value")
+    assert df.iloc[i + 1]["one-way"] == "(0.012)"
+    # both FE dimensions get their own row; the one-way model says No for year
+    assert df.loc["firm FE"].tolist() == ["Yes", "Yes"]
+    assert df.loc["year FE"].tolist() == ["No", "Yes"]
+    assert df.loc["N"].tolist() == ["200", "200"]
+    assert df.loc["R²", "one-way"] == f"{m1.r2:.3f}"
+    assert "*** p<0.01" in t.notes
+
+
+def test_t_stat_and_chinese(models):
+    _, m1, _ = models
+    t = regtable([m1], lang="zh", stat="t", coef_labels={"value": "市值"})
+    df = t.to_frame()
+    i = list(df.index).index("市值")
+    assert df.iloc[i + 1, 0] == f"({m1.params['value'] / m1.se['value']:.3f})"
+    assert "firm固定效应" in df.index and "观测值" in df.index
+    assert "t 值" in t.notes
+
+
+def test_star_thresholds():
+    class R:
+        params = pd.Series({"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0})
+        se = pd.Series({"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0})
+        pvalues = pd.Series({"a": 0.2, "b": 0.09, "c": 0.04, "d": 0.009})
+        nobs, r2, dep_var = 10, 0.5, "y"
+
+    df = regtable([R()]).to_frame()
+    assert [df.loc[k].iloc[0] for k in "abcd"] == ["1.000", "1.000*", "1.000**", "1.000***"]
+
+
+def test_accepts_threshold_spatial_and_mediation(models, tmp_path):
+    g, m1, _ = models
+    rng = np.random.default_rng(0)
+    N, T = 50, 6
+    ids = np.repeat(np.arange(N), T)
+    q = rng.uniform(size=N * T)
+    x = rng.normal(size=N * T)
+    d = pd.DataFrame({"id": ids, "year": np.tile(np.arange(T), N), "q": q, "x": x,
+                      "y": np.where(q < 0.5, 1, -1) * x + rng.normal(size=N * T)})
+    th = threshold(d, "y", "x", "q", "id", "year", bootstrap=0)
+    med = digitrace.econ.mediation(g, "invest", "value", "capital", fixed_effects=["firm"],
+                                   cluster="firm", bootstrap=20, seed=1)
+    t = regtable([m1, th, FakeSpatial(), med])
+    df = t.to_frame()
+    assert any(k.startswith("Threshold γ1") for k in df.index)
+    assert df.loc["rho", "(3)"] == "0.300***"
+    assert df.loc["x (indirect)", "(3)"].startswith("0.200")
+    assert "indirect (a·b)" in df.index
+    assert df.loc["Model"].tolist()[2] == "SAR"
+
+
+def test_exports_read_back(models, tmp_path):
+    _, m1, m2 = models
+    t = regtable([m1, m2], lang="zh")
+    md = t.save(tmp_path / "t.md").read_text(encoding="utf-8")
+    assert "0.110***" in md and "观测值" in md
+    tex = t.save(tmp_path / "t.tex").read_text()
+    assert r"\toprule" in tex and r"0.110$^{***}$" in tex
+    html = t.save(tmp_path / "t.html").read_text(encoding="utf-8")
+    assert "<table" in html and "0.110***" in html
+    docx = pytest.importorskip("docx")
+    t.save(tmp_path / "t.docx")
+    doc = docx.Document(str(tmp_path / "t.docx"))
+    tab = doc.tables[0]
+    cells = [[c.text for c in row.cells] for row in tab.rows]
+    frame = t.to_frame()
+    assert len(cells) == frame.shape[0] + 1
+    assert cells[0][1:] == list(frame.columns)
+    i = list(frame.index).index("value") + 1
+    assert cells[i][0] == "value" and cells[i][1] == "0.110***"
+    t.save(tmp_path / "t.xlsx")
+    back = pd.read_excel(tmp_path / "t.xlsx", sheet_name="table", index_col=0, dtype=str)
+    assert back.loc["value"].tolist() == frame.loc["value"].tolist()
+    with pytest.raises(SpecificationError, match="unknown table format"):
+        t.save(tmp_path / "t.pdf")
+
+
+def test_bad_input():
+    with pytest.raises(SpecificationError, match="at least one"):
+        regtable([])
+    with pytest.raises(SpecificationError, match="table protocol"):
+        regtable([object()])
