@@ -153,7 +153,7 @@ def core_shares(vintage: str) -> pd.DataFrame:
     bad = total[total > 1 + 1e-9]
     if len(bad):
         raise DataError(f"concordance shares above 1 for sectors {', '.join(bad.index)} of {vintage}")
-    return w
+    return w.div(total.clip(lower=1.0), axis=0)  # rounding of stored cells: Σ ≤ 1 exactly
 
 
 def sectors(table: "IOTable", vintage: str | None = None) -> pd.DataFrame:
