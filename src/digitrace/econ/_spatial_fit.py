@@ -35,13 +35,16 @@ class MLFit:
     rho: float
     sigma2: float
     loglik: float
-    info: np.ndarray
+    info: np.ndarray | None
     resid: np.ndarray
     fitted: np.ndarray
     n_eval: int
+    observed_info: bool = False
 
     @property
     def vcov(self) -> np.ndarray:
+        if self.info is None:
+            raise ValueError("fit was run with with_info=False")
         return _inverse(self.info)
 
 
@@ -78,8 +81,25 @@ def _maximise(f, lo: float, hi: float, grid: int = 41) -> tuple[float, int]:
     return x, grid + int(res.nfev)
 
 
+def information(family: str, y: np.ndarray, X: np.ndarray, Wy: np.ndarray | None,
+                W: sp.csr_matrix, T: int, beta: np.ndarray, rho: float, sigma2: float,
+                dense_max: int = 2000) -> tuple[np.ndarray, bool]:
+    """Information matrix of (beta, rho, sigma2): expected for N <= dense_max, else observed."""
+    tr = lag_traces(W, rho, dense_max=dense_max)
+    if family == "lag":
+        if Wy is None:
+            Wy = stack_lag(W, y, T)
+        return sar_information(X, beta, sigma2, tr, W, rho, T, y=y, Wy=Wy), tr.trtt is None
+    WX = stack_lag(W, X, T)
+    Xs = X - rho * WX
+    u = y - X @ beta
+    Wu = stack_lag(W, u, T)
+    e = u - rho * Wu
+    return sem_information(Xs, sigma2, tr, T, e=e, Wu=Wu, WX=WX), tr.trtt is None
+
+
 def fit_lag(y: np.ndarray, X: np.ndarray, Wy: np.ndarray, W: sp.csr_matrix, T: int,
-            logdet: LogDet, dense_max: int = 6000) -> MLFit:
+            logdet: LogDet, dense_max: int = 2000, with_info: bool = True) -> MLFit:
     r"""ML of the lag model by the concentrated likelihood (Anselin 1988, p. 181)."""
     nt = y.shape[0]
     b0, e0 = ols_resid(X, y)
@@ -95,13 +115,14 @@ def fit_lag(y: np.ndarray, X: np.ndarray, Wy: np.ndarray, W: sp.csr_matrix, T: i
     resid = e0 - rho * ed
     sigma2 = float(resid @ resid / nt)
     loglik = -0.5 * nt * (np.log(2 * np.pi * sigma2) + 1.0) + T * logdet(rho)
-    tr = lag_traces(W, rho, dense_max=dense_max)
-    info = sar_information(X, beta, sigma2, tr, W, rho, T)
-    return MLFit("lag", beta, rho, sigma2, float(loglik), info, resid, y - resid, nev)
+    info, obs = None, False
+    if with_info:
+        info, obs = information("lag", y, X, Wy, W, T, beta, rho, sigma2, dense_max)
+    return MLFit("lag", beta, rho, sigma2, float(loglik), info, resid, y - resid, nev, obs)
 
 
 def fit_error(y: np.ndarray, X: np.ndarray, W: sp.csr_matrix, T: int, logdet: LogDet,
-              dense_max: int = 6000) -> MLFit:
+              dense_max: int = 2000, with_info: bool = True) -> MLFit:
     r"""ML of the error model by the likelihood concentrated in :math:`\lambda` (exact GLS inner step)."""
     nt = y.shape[0]
     Wy = stack_lag(W, y, T)
@@ -121,14 +142,15 @@ def fit_error(y: np.ndarray, X: np.ndarray, W: sp.csr_matrix, T: int, logdet: Lo
     beta, resid, Xs = inner(lam)
     sigma2 = float(resid @ resid / nt)
     loglik = -0.5 * nt * (np.log(2 * np.pi * sigma2) + 1.0) + T * logdet(lam)
-    tr = lag_traces(W, lam, dense_max=dense_max)
-    info = sem_information(Xs, sigma2, tr, T)
+    info, obs = None, False
+    if with_info:
+        info, obs = information("error", y, X, None, W, T, beta, lam, sigma2, dense_max)
     fitted = X @ beta
-    return MLFit("error", beta, lam, sigma2, float(loglik), info, resid, fitted, nev)
+    return MLFit("error", beta, lam, sigma2, float(loglik), info, resid, fitted, nev, obs)
 
 
-def lee_yu_elhorst(fit: MLFit, X: np.ndarray, W: sp.csr_matrix, N: int, T: int,
-                   dense_max: int = 6000) -> MLFit:
+def lee_yu_elhorst(fit: MLFit, y: np.ndarray, X: np.ndarray, Wy: np.ndarray | None,
+                   W: sp.csr_matrix, N: int, T: int, dense_max: int = 2000) -> MLFit:
     r"""Lee–Yu (2010) bias correction for two-way fixed effects as in Elhorst's code.
 
     .. math::
@@ -149,10 +171,6 @@ def lee_yu_elhorst(fit: MLFit, X: np.ndarray, W: sp.csr_matrix, N: int, T: int,
     bc = parm + np.linalg.solve(fit.info / nt, rhs) / N
     beta, rho = bc[:k], float(bc[k])
     sigma2 = T / (T - 1.0) * float(bc[k + 1])
-    tr = lag_traces(W, rho, dense_max=dense_max)
-    if fit.family == "lag":
-        info = sar_information(X, beta, sigma2, tr, W, rho, T)
-    else:
-        Xs = X - rho * stack_lag(W, X, T)
-        info = sem_information(Xs, sigma2, tr, T)
-    return MLFit(fit.family, beta, rho, sigma2, fit.loglik, info, fit.resid, fit.fitted, fit.n_eval)
+    info, obs = information(fit.family, y, X, Wy, W, T, beta, rho, sigma2, dense_max)
+    return MLFit(fit.family, beta, rho, sigma2, fit.loglik, info, fit.resid, fit.fitted,
+                 fit.n_eval, obs)

@@ -119,8 +119,8 @@ def spatial_regression(data: pd.DataFrame, y: str, x: str | Sequence[str], W,
     test_df = pd.DataFrame(columns=["statistic", "df", "p_value"])
     if model == "sdm" and tests:
         Xr = np.delete(Xv, t_idx, axis=1)
-        sar = fit_lag(yv, Xr, Wm @ yv, Wm, 1, ld)
-        sem = fit_error(yv, Xr, Wm, 1, ld)
+        sar = fit_lag(yv, Xr, Wm @ yv, Wm, 1, ld, with_info=False)
+        sem = fit_error(yv, Xr, Wm, 1, ld, with_info=False)
         test_df = sdm_tests(params.to_numpy(), V, b_idx, t_idx, len(names), fit.loglik,
                             sar.loglik, sem.loglik)
     sst = float(((yv - yv.mean()) ** 2).sum())
@@ -137,7 +137,8 @@ def spatial_regression(data: pd.DataFrame, y: str, x: str | Sequence[str], W,
         vcov=pd.DataFrame(V, index=allnames, columns=allnames), loglik=fit.loglik,
         sigma2=fit.sigma2, nobs=len(yv), r2=r2, dep_var=y, effects=eff, tests=test_df,
         n_units=len(yv), n_periods=1,
-        info={"logdet": ld.method, "interval": (ld.rmin, ld.rmax), "evaluations": fit.n_eval},
+        info={"logdet": ld.method, "interval": (ld.rmin, ld.rmax), "evaluations": fit.n_eval,
+              "information": "observed" if fit.observed_info else "expected"},
         provenance=prov)
 
 

@@ -33,8 +33,8 @@ from .._results import Provenance, array_sha256, check_option
 from ..errors import DataError
 from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_design,
                               prepare_weights, sdm_tests, simulate_effects)
-from ._spatial_fit import MLFit, fit_error, fit_lag, lee_yu_elhorst
-from ._spatial_kernels import LogDet, lag_traces, sar_information, sem_information, stack_lag
+from ._spatial_fit import MLFit, fit_error, fit_lag, information, lee_yu_elhorst
+from ._spatial_kernels import LogDet, stack_lag
 
 FE = ("entity", "time", "twoways")
 __all__ = ["spatial_panel", "panel_lm_tests"]
@@ -121,24 +121,24 @@ def panel_lm_tests(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity
     return _lm_tests(v[:, 0], v[:, 1:], Wm, T)
 
 
-def _refresh(fit: MLFit, X: np.ndarray, W, T: int, sigma2: float) -> MLFit:
-    tr = lag_traces(W, fit.rho)
-    if fit.family == "lag":
-        info = sar_information(X, fit.beta, sigma2, tr, W, fit.rho, T)
+def _refresh(fit: MLFit, y, X, Wy, W, T: int, sigma2: float) -> MLFit:
+    info, obs = information(fit.family, y, X, Wy, W, T, fit.beta, fit.rho, sigma2)
+    return MLFit(fit.family, fit.beta, fit.rho, sigma2, fit.loglik, info, fit.resid, fit.fitted,
+                 fit.n_eval, obs)
+
+
+def _estimate(family: str, y, X, Wy, W, N, T, fe, lee_yu, ld, with_info=True) -> MLFit:
+    if family == "lag":
+        fit = fit_lag(y, X, Wy, W, T, ld, with_info=with_info)
     else:
-        info = sem_information(X - fit.rho * stack_lag(W, X, T), sigma2, tr, T)
-    return MLFit(fit.family, fit.beta, fit.rho, sigma2, fit.loglik, info, fit.resid, fit.fitted, fit.n_eval)
-
-
-def _estimate(family: str, y, X, Wy, W, N, T, fe, lee_yu, ld) -> MLFit:
-    fit = fit_lag(y, X, Wy, W, T, ld) if family == "lag" else fit_error(y, X, W, T, ld)
-    if not lee_yu:
+        fit = fit_error(y, X, W, T, ld, with_info=with_info)
+    if not lee_yu or not with_info:
         return fit
     if fe == "entity":
-        return _refresh(fit, X, W, T, fit.sigma2 * T / (T - 1.0))
+        return _refresh(fit, y, X, Wy, W, T, fit.sigma2 * T / (T - 1.0))
     if fe == "time":
-        return _refresh(fit, X, W, T, fit.sigma2 * N / (N - 1.0))
-    return lee_yu_elhorst(fit, X, W, N, T)
+        return _refresh(fit, y, X, Wy, W, T, fit.sigma2 * N / (N - 1.0))
+    return lee_yu_elhorst(fit, y, X, Wy, W, N, T)
 
 
 def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity: str, time: str,
@@ -213,8 +213,8 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
                                ld.eigs, draws, seed)
     test_frames = [_lm_tests(yd, Xd[:, :k], Wm, T)] if tests else []
     if model == "sdm" and tests:
-        sar = _estimate("lag", yd, Xd[:, :k], Wyd, Wm, N, T, fe, False, ld)
-        sem = _estimate("error", yd, Xd[:, :k], None, Wm, N, T, fe, False, ld)
+        sar = _estimate("lag", yd, Xd[:, :k], Wyd, Wm, N, T, fe, False, ld, with_info=False)
+        sem = _estimate("error", yd, Xd[:, :k], None, Wm, N, T, fe, False, ld, with_info=False)
         test_frames.append(sdm_tests(params.to_numpy(), V, b_idx, t_idx, len(names),
                                      fit.loglik, sar.loglik, sem.loglik))
     test_df = (pd.concat(test_frames) if test_frames
@@ -240,6 +240,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
         loglik=fit.loglik, sigma2=fit.sigma2, nobs=N * T, r2=r2, dep_var=y, effects=eff,
         tests=test_df, fe=fe, lee_yu=ly, n_units=N, n_periods=T,
         info={"logdet": ld.method, "interval": (ld.rmin, ld.rmax), "evaluations": fit.n_eval,
+              "information": "observed" if fit.observed_info else "expected",
               "entities": ents, "periods": pers},
         provenance=prov)
 
