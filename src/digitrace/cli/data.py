@@ -1,6 +1,7 @@
 """``digitrace data``: check the data directory, inspect panels and the province registry."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -27,7 +28,8 @@ def register(app: typer.Typer) -> None:
         emit(res.details if details else res.to_frame(), fmt, out)
         typer.echo(f"data check: {res._headline()}; exit {res.exit_code}", err=True)
         if res.exit_code:
-            raise typer.Exit(code=res.exit_code)
+            # typer.Exit(code) is swallowed (returned) under standalone_mode=False; exit directly
+            sys.exit(res.exit_code)
 
     @data_app.command("panel")
     def panel(

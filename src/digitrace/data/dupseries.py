@@ -141,7 +141,7 @@ def find_duplicate_series(data: pd.DataFrame, *, variables: list[str] | None = N
             v = gy["value"].to_numpy(dtype=float)
             uniq, counts = np.unique(v, return_counts=True)
             for c in uniq[counts > 1]:
-                tied = gy[gy["value"] == c]
+                tied = gy[gy["value"] == c].sort_values(province)
                 if tied[province].nunique() < 2:
                     continue
                 a = abs(c)
@@ -163,6 +163,7 @@ def find_duplicate_series(data: pd.DataFrame, *, variables: list[str] | None = N
             if len(s) >= min_years and s.nunique() > 1:
                 seen.setdefault((tuple(s.index), tuple(s.to_numpy())), []).append(pv)
         for (yrs, vv), provs in seen.items():
+            provs = sorted(provs)
             if len(provs) > 1:
                 out.append({"kind": "series", "variable": var, "year": -1, "value": np.nan,
                             "adcodes": ";".join(str(int(x)) for x in provs),
