@@ -55,7 +55,7 @@ def reconcile(acc) -> pd.DataFrame:
         cand = tot[tot["year"] == fig.year]
         if cand.empty:
             rows.append(_row(fig, None, "core" if fig.metric.startswith("di") else "all", np.nan, False,
-                             _noyear(fig.year, years)))
+                             _noyear(fig.year, years, fig.scope)))
             continue
         est_independent = fig.metric in ("di", "di_share_gdp")
         if est_independent:
@@ -78,11 +78,15 @@ def reconcile(acc) -> pd.DataFrame:
     return out
 
 
-def _noyear(y: int, years: list[int]) -> str:
+_SCOPE = {"global": "global aggregate of 47 countries, not China; ", "united-states": "United States (BEA), not China; "}
+
+
+def _noyear(y: int, years: list[int], scope: str = "china") -> str:
+    pre = _SCOPE.get(scope, "")
     if not years:
         return "no NBS table"
     near = min(years, key=lambda z: abs(z - y))
-    return f"no NBS IO table for {y} (tables: {', '.join(map(str, years))}; nearest {near})"
+    return f"{pre}no NBS IO table for {y} (tables: {', '.join(map(str, years))}; nearest {near})"
 
 
 def _row(fig, table, est, ours, comparable, reason) -> dict:
