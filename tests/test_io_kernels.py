@@ -243,3 +243,12 @@ def test_domestic_table_processing_trade(data_dir):
     d = domestic_table(t, clip=True)
     assert d.meta["balance"].passed and d.Z.loc["081"].sum() == 0
     assert d.final_demand_imports.loc["081", "EX"] > 0
+
+
+def test_kernels_accept_dataframes():
+    Zdf = pd.DataFrame(Z2, index=["a", "b"], columns=["a", "b"])
+    xs = pd.Series(X2, index=["a", "b"])
+    A = K.calc_A(Zdf, xs)
+    assert isinstance(A, np.ndarray)
+    np.testing.assert_allclose(K.leontief(pd.DataFrame(A)), L_MB, atol=5e-5)
+    np.testing.assert_allclose(K.ghosh(K.calc_B(Zdf, xs.to_frame())), G_MB, atol=5e-5)

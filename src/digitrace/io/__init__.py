@@ -38,10 +38,10 @@ _LAZY: dict[str, str] = {
 # both a module and a function).  Importing a submodule rebinds the package
 # attribute to the module, so these are imported eagerly here, which makes the
 # function win.  They only need numpy/pandas (scipy is imported inside kernels).
-from .aggregate import aggregate  # noqa: E402
-from .extraction import Extraction, extraction, extraction_all  # noqa: E402
-from .linkages import Linkages, linkages  # noqa: E402
-from .multipliers import Multipliers, multipliers  # noqa: E402
+from .aggregate import aggregate  # noqa: E402,F401
+from .extraction import Extraction, extraction, extraction_all  # noqa: E402,F401
+from .linkages import Linkages, linkages  # noqa: E402,F401
+from .multipliers import Multipliers, multipliers  # noqa: E402,F401
 
 
 def __getattr__(name: str) -> Any:
