@@ -33,7 +33,9 @@ class IOTable:
         ``final_demand_imports`` is the imported block for non-competitive tables.
     final_demand_labels : dict
         Column code -> standard role, one of ``household``, ``government``,
-        ``gfcf``, ``inventory``, ``exports``, ``other``.
+        ``consumption`` (total final consumption where the table does not split
+        it, e.g. ``TC`` in the NBS 42-sector non-competitive tables), ``gfcf``,
+        ``inventory``, ``exports``, ``other``.
     va : Series
         Total value added by sector.
     va_components : DataFrame (n × 4)
@@ -90,6 +92,11 @@ class IOTable:
 
     def _repr_html_(self) -> str:
         return f"<p>{self.__repr__()[1:-1]}</p>"
+
+    def primary_inputs(self) -> pd.Series:
+        """Primary inputs ``x − Σᵢ zᵢⱼ``: VA plus imported inputs (non-competitive) and
+        product taxes (OECD).  The Ghosh identity is ``x' = w' G`` with these ``w``."""
+        return (self.x - self.Z.sum(axis=0)).rename("primary_inputs")
 
     def A(self) -> np.ndarray:
         """Technical coefficients ``A = Z x̂⁻¹`` as an ndarray (zero-output columns → 0)."""
