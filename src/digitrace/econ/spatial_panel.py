@@ -30,7 +30,9 @@ import pandas as pd
 from scipy import stats
 
 from .._results import Provenance, array_sha256, check_option
-from ..errors import DataError
+import scipy.sparse as sp
+
+from ..errors import DataError, SpecificationError
 from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_design,
                               prepare_weights, sdm_tests, simulate_effects)
 from ._spatial_fit import MLFit, fit_error, fit_lag, information, lee_yu_elhorst
@@ -127,6 +129,49 @@ def _refresh(fit: MLFit, y, X, Wy, W, T: int, sigma2: float) -> MLFit:
                  fit.n_eval, obs)
 
 
+def orthonormal_complement(m: int) -> np.ndarray:
+    r""":math:`F_{m,m-1}`: orthonormal eigenvectors of :math:`I_m - \iota\iota'/m` with eigenvalue 1.
+
+    :math:`F'F = I_{m-1}` and :math:`FF' = I_m - \iota\iota'/m` (Lee & Yu 2010, §2).
+    """
+    Q, _ = np.linalg.qr(np.column_stack([np.ones(m), np.eye(m)[:, : m - 1]]))
+    F = Q[:, 1:m]
+    return F
+
+
+def _transform_fit(family: str, yr, Xr, W, N: int, T: int, fe: str) -> MLFit:
+    """Lee–Yu transformation approach: ML on :math:`(F_T'\otimes F_N')` transformed data.
+
+    Entity effects are removed by :math:`F_{T,T-1}`, time effects by
+    :math:`F_{N,N-1}` with :math:`W^* = F_N'WF_N` (needs a row-standardised W;
+    Lee & Yu 2010, eq. 2.4/4.2).  The effective sample is :math:`N(T-1)`,
+    :math:`(N-1)T` or :math:`(N-1)(T-1)`.  Dense :math:`W^*`: N ≤ 2000.
+    """
+    a = yr.reshape(T, N)
+    b = Xr.reshape(T, N, -1)
+    Tn, Nn, Ws = T, N, W
+    if fe in ("entity", "twoways"):
+        FT = orthonormal_complement(T)
+        a = FT.T @ a
+        b = np.einsum("ts,tnk->snk", FT, b)
+        Tn = T - 1
+    if fe in ("time", "twoways"):
+        if N > 2000:
+            raise SpecificationError("lee_yu='transform' with time effects builds a dense "
+                                     "(N-1)x(N-1) W*; use lee_yu=True for N > 2000")
+        FN = orthonormal_complement(N)
+        a = a @ FN
+        b = np.einsum("tnk,nm->tmk", b, FN)
+        Ws = sp.csr_matrix(FN.T @ (W @ FN))
+        Nn = N - 1
+    ys = a.reshape(-1)
+    Xs = b.reshape(Tn * Nn, -1)
+    ld = LogDet(Ws, method="eig" if Nn <= 1000 else "lu")
+    if family == "lag":
+        return fit_lag(ys, Xs, stack_lag(Ws, ys, Tn), Ws, Tn, ld)
+    return fit_error(ys, Xs, Ws, Tn, ld)
+
+
 def _estimate(family: str, y, X, Wy, W, N, T, fe, lee_yu, ld, with_info=True) -> MLFit:
     if family == "lag":
         fit = fit_lag(y, X, Wy, W, T, ld, with_info=with_info)
@@ -143,7 +188,8 @@ def _estimate(family: str, y, X, Wy, W, N, T, fe, lee_yu, ld, with_info=True) ->
 
 def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity: str, time: str,
                   model: Literal["sar", "sem", "sdm", "sdem"] = "sdm",
-                  fe: Literal["entity", "time", "twoways"] = "twoways", lee_yu: bool = True, *,
+                  fe: Literal["entity", "time", "twoways"] = "twoways",
+                  lee_yu: bool | Literal["transform"] = True, *,
                   row_standardize: bool = True, effects: bool = True, draws: int = 1000,
                   seed: int | None = 0, logdet: str = "auto", tests: bool = True) -> SpatialMLResult:
     """Fit a fixed-effects spatial panel model (SAR, SEM, SDM, SDEM) by maximum likelihood.
@@ -161,9 +207,15 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
         Panel keys.
     model : {"sar", "sem", "sdm", "sdem"}, default "sdm"
     fe : {"entity", "time", "twoways"}, default "twoways"
-    lee_yu : bool, default True
-        Lee–Yu (2010) bias correction as implemented by Elhorst (see module doc).
-        With time effects it requires a row-standardised W.
+    lee_yu : bool or "transform", default True
+        ``True``: Lee–Yu (2010) correction as implemented by Elhorst (see module
+        doc); for entity FE this *is* the transformation approach
+        (:math:`F_{T,T-1}` gives the same β, ρ as demeaning and
+        :math:`\sigma^2\cdot T/(T-1)`).  ``"transform"``: ML on the data
+        transformed by :math:`F_{T,T-1}` and/or :math:`F_{N,N-1}` (exact
+        transformation approach, also for time and two-way FE; N ≤ 2000).
+        ``False``: plain demeaned ML.  With time effects a row-standardised W
+        is required unless ``lee_yu=False``.
     effects, draws, seed
         LeSage–Pace effects with SEs from ``draws`` seeded simulations.
     logdet : {"auto", "eig", "lu"}
@@ -178,6 +230,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
     """
     check_option("model", model, MODELS)
     check_option("fe", fe, FE)
+    check_option("lee_yu", lee_yu, (True, False, "transform"))
     xs = [x] if isinstance(x, str) else list(x)
     ents, pers, vals = _panel_arrays(data, [y, *xs], entity, time)
     N, T = len(ents), len(pers)
@@ -198,7 +251,10 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
     Wyd = demean(stack_lag(Wm, yr, T), N, T, fe)
     check_design(Xd, names, "design after removing the fixed effects")
     family = "lag" if model in ("sar", "sdm") else "error"
-    fit = _estimate(family, yd, Xd, Wyd, Wm, N, T, fe, lee_yu, ld)
+    if lee_yu == "transform":
+        fit = _transform_fit(family, yr, Xr, Wm, N, T, fe)
+    else:
+        fit = _estimate(family, yd, Xd, Wyd, Wm, N, T, fe, lee_yu, ld)
     pname = RHO_NAME[model]
     allnames = names + [pname]
     V = fit.vcov[:-1, :-1]
@@ -225,11 +281,11 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
         u = yd - Xd @ fit.beta
         resid = u - fit.rho * stack_lag(Wm, u, T)
     r2 = 1.0 - float(resid @ resid) / float(yd @ yd)
-    ly = ("none" if not lee_yu else {"entity": "sigma2 T/(T-1)", "time": "sigma2 N/(N-1)",
-                                     "twoways": "Lee-Yu (Elhorst bc=1)"}[fe])
+    ly = ("none" if not lee_yu else "transformation approach" if lee_yu == "transform" else
+          {"entity": "sigma2 T/(T-1)", "time": "sigma2 N/(N-1)", "twoways": "Lee-Yu (Elhorst bc=1)"}[fe])
     prov = Provenance(
         method="digitrace.econ.spatial_panel",
-        params={"model": model, "y": y, "x": xs, "fe": fe, "lee_yu": bool(lee_yu),
+        params={"model": model, "y": y, "x": xs, "fe": fe, "lee_yu": lee_yu,
                 "row_standardize": row_standardize, "draws": draws, "seed": seed,
                 "logdet": ld.method, "N": N, "T": T},
         inputs=(("data", array_sha256(vals)), ("W", array_sha256(Wm.data))),
