@@ -203,7 +203,11 @@ def test_xlsx_in_place_of_csv(tmp_path, nbs):
     pytest.importorskip("openpyxl")
     src = nbs["china_2010_41.csv"]
     p = tmp_path / "china_2010_41.csv"          # an .xlsx saved under a .csv name
-    io_table_frame(src).to_excel(p, index=False, engine="openpyxl")
+    frame = io_table_frame(src)
+    # as Excel users type them: numeric sector codes and headers (leading zeros lost)
+    frame.columns = [int(c) if c.isdigit() else c for c in frame.columns]
+    frame["Code"] = [int(c) if c.isdigit() else c for c in frame["Code"]]
+    frame.to_excel(p, index=False, engine="openpyxl")
     t = load_io_table(p)
     assert t.meta["format"] == "xlsx" and t.codes == src.codes  # codes re-padded to '01'
     np.testing.assert_allclose(t.Z.to_numpy(), src.Z.to_numpy(), rtol=1e-12)
