@@ -12,10 +12,22 @@ import pytest
 
 import digitrace
 from digitrace.errors import DataError, DataQualityWarning, SpecificationError
-from digitrace.index import (combined_weights, coupling_coordination, critic_weights,
-                             entropy_weights, equal_weights, geometric_index, kmo_bartlett,
-                             linear_index, minmax, obstacle_degree, pca_weights,
-                             rank_uncertainty, topsis, zscore)
+from digitrace.index import (
+    combined_weights,
+    coupling_coordination,
+    critic_weights,
+    entropy_weights,
+    equal_weights,
+    geometric_index,
+    kmo_bartlett,
+    linear_index,
+    minmax,
+    obstacle_degree,
+    pca_weights,
+    rank_uncertainty,
+    topsis,
+    zscore,
+)
 
 # 4 × 3 hand example (README §1): x1, x2 benefit, x3 cost
 HAND = pd.DataFrame({"x1": [2.0, 4, 6, 8], "x2": [10.0, 20, 10, 40], "x3": [5.0, 3, 1, 3]},

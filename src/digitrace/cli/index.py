@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -19,16 +18,16 @@ def register(app: typer.Typer) -> None:
     def build(
         spec: str = typer.Option("province_digital_2015_2022", "--spec", "-s",
                                  help="Shipped spec name (see `digitrace index specs`) or a .toml file."),
-        data: Optional[Path] = DATA_OPTION,
+        data: Path | None = DATA_OPTION,
         method: str = typer.Option("entropy", "--method", "-m",
                                    help="entropy, critic, pca or topsis (entropy-TOPSIS)."),
         panel: str = typer.Option("pooled", "--panel",
                                   help="pooled (panel entropy, comparable over years) or by_year."),
-        shift: Optional[float] = typer.Option(None, "--shift", help="Min–max shift (default: the spec's)."),
+        shift: float | None = typer.Option(None, "--shift", help="Min–max shift (default: the spec's)."),
         what: str = typer.Option("scores", "--what", "-w",
                                  help="Table to write: " + ", ".join(WHAT) + "."),
         fmt: str = FORMAT_OPTION,
-        out: Optional[Path] = OUT_OPTION,
+        out: Path | None = OUT_OPTION,
     ) -> None:
         """Build a provincial index: read, transform, normalise, weight, aggregate."""
         from .._results import check_option
@@ -63,12 +62,12 @@ def register(app: typer.Typer) -> None:
     def regional(
         spec: str = typer.Option("province_digital_2015_2022", "--spec", "-s",
                                  help="Shipped spec name or a .toml file."),
-        data: Optional[Path] = DATA_OPTION,
+        data: Path | None = DATA_OPTION,
         method: str = typer.Option("entropy", "--method", "-m", help="entropy, critic, pca or topsis."),
         permutations: int = typer.Option(999, "--permutations", help="Moran permutations."),
         seed: int = typer.Option(0, "--seed", help="Seed of the Moran permutations."),
         fmt: str = FORMAT_OPTION,
-        out: Optional[Path] = OUT_OPTION,
+        out: Path | None = OUT_OPTION,
     ) -> None:
         """Per year: Dagum Gini by four regions, Moran's I (rook), rank correlation with DEDI."""
         import warnings
@@ -91,7 +90,7 @@ def register(app: typer.Typer) -> None:
         emit(regional_analysis(res, data, permutations=permutations, seed=seed).to_frame(), fmt, out)
 
     @index_app.command("specs")
-    def specs(fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION) -> None:
+    def specs(fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION) -> None:
         """List the index specs shipped with digitrace."""
         import pandas as pd
 

@@ -11,22 +11,46 @@
 """
 from __future__ import annotations
 
-from .aggregate import (TopsisResult, aggregate, geometric_index, linear_index, topsis)
+from .aggregate import TopsisResult, aggregate, geometric_index, linear_index, topsis
 from .build import IndexResult, IndexSpec, build_index, list_specs, load_spec
 from .coupling import CouplingResult, coupling_coordination
 from .normalise import minmax, zscore
 from .obstacle import ObstacleResult, obstacle_degree
 from .uncertainty import RankUncertaintyResult, rank_uncertainty
-from .weights import (WeightResult, combined_weights, critic_weights, entropy_weights,
-                      equal_weights, kmo_bartlett, pca_weights)
+from .weights import (
+                      WeightResult,
+                      combined_weights,
+                      critic_weights,
+                      entropy_weights,
+                      equal_weights,
+                      kmo_bartlett,
+                      pca_weights,
+)
 
 __all__ = [
-    "minmax", "zscore",
-    "WeightResult", "entropy_weights", "critic_weights", "pca_weights", "equal_weights",
-    "combined_weights", "kmo_bartlett",
-    "TopsisResult", "topsis", "linear_index", "geometric_index", "aggregate",
-    "CouplingResult", "coupling_coordination",
-    "ObstacleResult", "obstacle_degree",
-    "RankUncertaintyResult", "rank_uncertainty",
-    "IndexSpec", "IndexResult", "build_index", "load_spec", "list_specs",
+                      "CouplingResult",
+                      "IndexResult",
+                      "IndexSpec",
+                      "ObstacleResult",
+                      "RankUncertaintyResult",
+                      "TopsisResult",
+                      "WeightResult",
+                      "aggregate",
+                      "build_index",
+                      "combined_weights",
+                      "coupling_coordination",
+                      "critic_weights",
+                      "entropy_weights",
+                      "equal_weights",
+                      "geometric_index",
+                      "kmo_bartlett",
+                      "linear_index",
+                      "list_specs",
+                      "load_spec",
+                      "minmax",
+                      "obstacle_degree",
+                      "pca_weights",
+                      "rank_uncertainty",
+                      "topsis",
+                      "zscore",
 ]

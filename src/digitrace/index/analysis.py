@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .._results import Provenance, Result
@@ -83,6 +82,7 @@ def regional_analysis(res: IndexResult, data: str | Path | None = None, *,
     benchmark, benchmark_column : third-party index to correlate with
     """
     import digitrace
+
     from ..paths import data_dir
     from ..spatial.weights import rook_weights
 

@@ -11,10 +11,11 @@ comparable only within a year).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -24,9 +25,9 @@ from ..errors import SpecificationError
 from .aggregate import topsis_kernel
 from .normalise import check_finite, minmax_kernel, parse_directions
 from .spec import IndexSpec, list_specs, load_spec
-from .weights import (WeightResult, critic_weights, entropy_weights, pca_weights)
+from .weights import WeightResult, critic_weights, entropy_weights, pca_weights
 
-__all__ = ["IndexResult", "IndexSpec", "build_index", "load_spec", "list_specs"]
+__all__ = ["IndexResult", "IndexSpec", "build_index", "list_specs", "load_spec"]
 
 Method = Literal["entropy", "critic", "pca", "topsis"]
 METHODS = ("entropy", "critic", "pca", "topsis")

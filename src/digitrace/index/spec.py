@@ -8,11 +8,12 @@ shipped name or a path.  See ``docs/index.md`` for the format.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import SpecificationError
 

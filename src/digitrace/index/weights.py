@@ -9,17 +9,23 @@ reported with a :class:`~digitrace.errors.DataQualityWarning`).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .._results import Provenance, Result, array_sha256, check_option
 from ..errors import DataError, DataQualityWarning, SpecificationError
-from .normalise import (check_finite, minmax_kernel, numeric_matrix, parse_directions,
-                        zscore_kernel)
+from .normalise import (
+    check_finite,
+    minmax_kernel,
+    numeric_matrix,
+    parse_directions,
+    zscore_kernel,
+)
 
 REF_ENTROPY = ("Shannon (1948); entropy weighting as in 郭显光 (1998) 系统工程理论与实践 18(12); "
                "panel (time-in-normalisation) entropy: 杨丽, 孙之淳 (2015) 基于熵值法的西部新型城镇化"
