@@ -282,3 +282,8 @@ def test_employment_file_and_concordance(data_dir, nbs):
         employment_for_table(nbs["china_2017_149.csv"], data_dir=data_dir)
     with pytest.raises(DataError, match=r"no employment for 2020; the file covers 1990–2018"):
         employment_for_table(nbs["china_2020_42.csv"], data_dir=data_dir)
+
+
+def test_oecd_file_given_to_nbs_loader(data_dir):
+    with pytest.raises(DataError, match="stacked OECD layout.*load_oecd_iot"):
+        load_io_table(data_dir / "io" / "oecd" / OECD)

@@ -184,6 +184,9 @@ def load_io_table(path: str | Path, *, year: int | None = None, check: bool = Tr
     df.columns = [str(c).strip() for c in df.columns]
     code_col, en_col, zh_col, origin_col = _label_columns(df)
     codes = df[code_col].fillna("").astype(str).str.strip().str.upper()
+    if "year" in {c.lower() for c in df.columns} and "OUTPUT" in set(codes):
+        raise DataError("this is the stacked OECD layout (year column, OUTPUT rows): use "
+                        "load_oecd_iot(path, year), or 'oecd:YEAR' on the command line", file=p)
     markers = [c for c in df.columns if c.upper() in _COL_NONFD or c.upper() in FINAL_DEMAND_ROLES
                or c.upper() in _SUBTOTALS]
     markers += [c for c in codes if c in _ROW_MARKERS or re.fullmatch(r"VA\d+", c)]
