@@ -50,6 +50,23 @@ def test_real_index_shape_weights_and_ranks(built):
     assert (mean.diff().dropna() > 0).all()
 
 
+def test_dimension_scores_feed_coupling(built):
+    from digitrace.index import coupling_coordination
+
+    U = built.dimension_scores()
+    assert list(U.columns) == list(built.spec.dimensions)
+    assert U.to_numpy().min() >= 0 and U.to_numpy().max() <= 1
+    # a dimension score is the weighted mean of its normalised indicators
+    w = built.weights_frame()
+    inf = w[w.dimension == "infrastructure"]["weight"]
+    z = built.normalised[inf.index].to_numpy() @ (inf / inf.sum()).to_numpy()
+    assert U["infrastructure"].to_numpy() == pytest.approx(np.clip(z, 0, 1))
+    for f in ("standard", "wang2021"):
+        c = coupling_coordination(U, formula=f)
+        assert len(c.frame) == 248 and (c.frame["formula"] == f).all()
+        assert c.D.between(0, 1).all()
+
+
 def test_real_index_imputations_are_listed(built):
     imp = built.imputed
     tib = imp[(imp.indicator == "software_product_revenue_pc") & (imp.province == "Tibet")]

@@ -81,6 +81,20 @@ class IndexResult(Result):
         out.index.name = "indicator"
         return out
 
+    def dimension_scores(self) -> pd.DataFrame:
+        """Each dimension's own score in [0, 1], indexed by (province_en, year).
+
+        For linear methods the dimension contribution divided by the dimension's
+        weight sum (a weighted mean of its normalised indicators); for TOPSIS the
+        dimension's closeness. Ready for :func:`~digitrace.index.coupling_coordination`.
+        """
+        dims = list(dict.fromkeys(self.spec.dimension_of[c] for c in self.raw.columns))
+        out = self.scores.set_index(["province_en", "year"])[dims].copy()
+        if self.method != "topsis":
+            wsum = self.weights_frame().groupby("dimension")["weight"].sum()
+            out = out / wsum.reindex(dims).to_numpy()
+        return out.clip(0.0, 1.0)
+
     def wide(self, value: str = "index") -> pd.DataFrame:
         """Provinces × years table of ``value`` (``index``, ``rank`` or a dimension)."""
         return self.scores.pivot(index="province_en", columns="year", values=value)

@@ -26,12 +26,14 @@ from .normalise import check_finite, numeric_matrix
 
 
 def _ranks(scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score, within each group; scores is (B, N)."""
+    """Rank 1 = highest score, within each group; scores is (B, N).
+
+    Ordinal ranks: ties (rare with continuous scores) are broken by row order.
+    """
     out = np.empty_like(scores, dtype=float)
     for g in pd.unique(groups):
         m = groups == g
         s = scores[:, m]
-        # descending rank with 'min' ties
         order = np.argsort(-s, axis=1, kind="stable")
         r = np.empty_like(order)
         np.put_along_axis(r, order, np.arange(1, s.shape[1] + 1)[None, :].repeat(len(s), 0), axis=1)
