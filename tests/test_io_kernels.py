@@ -252,3 +252,20 @@ def test_kernels_accept_dataframes():
     assert isinstance(A, np.ndarray)
     np.testing.assert_allclose(K.leontief(pd.DataFrame(A)), L_MB, atol=5e-5)
     np.testing.assert_allclose(K.ghosh(K.calc_B(Zdf, xs.to_frame())), G_MB, atol=5e-5)
+
+
+def test_extraction_keep_within_variants():
+    t = mb_table()
+    f = X2 - Z2.sum(1)
+    A = K.calc_A(Z2, X2)
+    Ab = A.copy()
+    Ab[:, 0] = 0                                    # column 1 entirely (own use too)
+    xb = np.linalg.solve(np.eye(2) - Ab, f)
+    assert dio.extraction(t, "1", method="backward", keep_within=False).total_loss == pytest.approx(X2.sum() - xb.sum())
+    At = A.copy()
+    At[1, 0] = At[0, 1] = 0                         # Cella: keep a_11, cut links with the rest
+    xc = np.linalg.solve(np.eye(2) - At, f)
+    e = dio.extraction(t, "1", method="total", keep_within=True)
+    assert e.total_loss == pytest.approx(X2.sum() - xc.sum())
+    assert e.provenance.params["keep_within"] is True
+    assert dio.extraction(t, "1", method="backward").provenance.params["keep_within"] is True

@@ -10,10 +10,10 @@ extractions"; Dietzenbacher & van der Linden 1997; Miller & Blair 2009, §12.2.6
   :math:`\\bar x_S = f_S`).  With ``keep_within=True`` the block :math:`A_{SS}` is
   kept, which measures only the linkage between S and the rest (Cella 1984).
 * ``"backward"`` — S buys nothing from sectors outside S:
-  :math:`\\bar A_{\\bar S S} = 0`; :math:`\\bar x = (I-\\bar A)^{-1} f`
+  :math:`\\bar A_{\\bar S S} = 0` (``keep_within=False`` also zeroes :math:`A_{SS}`); :math:`\\bar x = (I-\\bar A)^{-1} f`
   (Dietzenbacher & van der Linden 1997, backward linkage).
 * ``"forward"`` — S sells nothing to sectors outside S (supply side):
-  :math:`\\bar B_{S \\bar S} = 0`; :math:`\\bar x' = w'(I-\\bar B)^{-1}`
+  :math:`\\bar B_{S \\bar S} = 0` (``keep_within=False`` also zeroes :math:`B_{SS}`); :math:`\\bar x' = w'(I-\\bar B)^{-1}`
   (Dietzenbacher & van der Linden 1997, forward linkage via Ghosh).
 
 For a non-competitive table the domestic block is used.
@@ -36,9 +36,19 @@ __all__ = ["extraction", "extraction_all", "Extraction", "extract_kernel"]
 Method = Literal["total", "backward", "forward"]
 
 
+def _within_default(method: str, keep_within: bool | None) -> bool:
+    return (method != "total") if keep_within is None else bool(keep_within)
+
+
 def extract_kernel(Z: np.ndarray, x: np.ndarray, S: Iterable[int], method: Method,
-                   keep_within: bool = False) -> np.ndarray:
-    """Output :math:`\\bar x` after extracting positions ``S`` (pure ndarray kernel)."""
+                   keep_within: bool | None = None) -> np.ndarray:
+    """Output :math:`\\bar x` after extracting positions ``S`` (pure ndarray kernel).
+
+    ``keep_within`` (default: ``False`` for ``total``, ``True`` for backward/forward)
+    keeps the flows inside S (the block :math:`A_{SS}` / :math:`B_{SS}`, including the
+    diagonal).
+    """
+    keep_within = _within_default(method, keep_within)
     Z = np.asarray(Z, float)
     x = np.asarray(x, float)
     n = Z.shape[0]
@@ -48,11 +58,15 @@ def extract_kernel(Z: np.ndarray, x: np.ndarray, S: Iterable[int], method: Metho
         B = K.calc_B(Z, x)
         w = x - Z.sum(axis=0)
         B[np.ix_(s, ~s)] = 0.0
+        if not keep_within:
+            B[np.ix_(s, s)] = 0.0
         return np.linalg.solve((np.eye(n) - B).T, w)  # x̄' = w'(I-B̄)^{-1}
     A = K.calc_A(Z, x)
     f = x - Z.sum(axis=1)
     if method == "backward":
         A[np.ix_(~s, s)] = 0.0
+        if not keep_within:
+            A[np.ix_(s, s)] = 0.0
     elif method == "total":
         within = A[np.ix_(s, s)].copy()
         A[s, :] = 0.0
@@ -83,8 +97,19 @@ class Extraction(Result):
 
 
 def extraction(table: IOTable, sectors: str | Iterable[str], *, method: Method = "total",
-               keep_within: bool = False) -> Extraction:
+               keep_within: bool | None = None) -> Extraction:
     """Hypothetical extraction of the sector set ``sectors`` (codes).
+
+    Parameters
+    ----------
+    table : IOTable
+    sectors : str or iterable of str
+        Sector codes forming the set S.
+    method : {"total", "backward", "forward"}
+    keep_within : bool, optional
+        Keep the flows inside S.  Default ``False`` for ``total`` (complete extraction)
+        and ``True`` for ``backward``/``forward`` (S stops trading with *other*
+        sectors, as in Dietzenbacher & van der Linden 1997).
 
     Returns
     -------
@@ -106,12 +131,13 @@ def extraction(table: IOTable, sectors: str | Iterable[str], *, method: Method =
     return Extraction(frame=df, extracted=ext, method=method, total_loss=float(loss.sum()),
                       total_loss_pct=float(100 * loss.sum() / x.sum()), provenance=provenance(
                           table, "digitrace.io.extraction",
-                          {"sectors": list(ext), "method": method, "keep_within": keep_within},
+                          {"sectors": list(ext), "method": method,
+                           "keep_within": _within_default(method, keep_within)},
                           "Miller & Lahr (2001); Dietzenbacher & van der Linden (1997); M&B (2009) §12.2.6"))
 
 
 def extraction_all(table: IOTable, *, methods: Iterable[Method] = ("total", "backward", "forward"),
-                   keep_within: bool = False) -> pd.DataFrame:
+                   keep_within: bool | None = None) -> pd.DataFrame:
     """Extract each sector alone: total output loss (and % of total output) per method.
 
     Returns a DataFrame indexed by sector code with columns ``<method>`` and
