@@ -131,12 +131,43 @@ def _eff_match(c: str, eff, sect) -> list[tuple[str, str]]:
     return found
 
 
-def fine_concordance(vintage: str, comp: dict[str, tuple[str, str]], cls, gbt) -> pd.DataFrame:
+def division_employment(data: Path, gbt: pd.DataFrame, year: str = "2017") -> dict[str, float]:
+    """GB/T division → employment (万人) from ``io/nbs/china_employment.csv``.
+
+    The file lists divisions as ``<section><k>`` (``J01`` …) in GB/T order; the
+    k-th row of a section is the k-th GB/T division of that section.
+    """
+    emp = pd.read_csv(data / "io" / "nbs" / "china_employment.csv", dtype={"Code": str})
+    divs = gbt[gbt["level"] == "2"].groupby("section")["code"].apply(sorted).to_dict()
+    out: dict[str, float] = {}
+    for sec, dl in divs.items():
+        rows = emp[emp["Code"].str.fullmatch(sec + r"\d\d")].sort_values("Code")
+        if len(rows) != len(dl):
+            continue  # e.g. T (one division, no sub-rows)
+        out.update({d: float(v) for d, v in zip(dl, rows[year])})
+    return out
+
+
+def _class_weights(classes: list[str], emp: dict[str, float] | None) -> tuple[dict[str, float], str]:
+    """Weight of each class in its IO sector: division employment share / classes of the division."""
+    by_div: dict[str, list[str]] = defaultdict(list)
+    for c in classes:
+        by_div[c[:2]].append(c)
+    if len(by_div) == 1 or not emp or any(emp.get(d, 0) <= 0 for d in by_div):
+        return {c: 1 / len(classes) for c in classes}, "class-count"
+    tot = sum(emp[d] for d in by_div)
+    return ({c: emp[d] / tot / len(cs) for d, cs in by_div.items() for c in cs},
+            "divisions weighted by 2017 employment (china_employment.csv), classes counted within division")
+
+
+def fine_concordance(vintage: str, comp: dict[str, tuple[str, str]], cls, gbt,
+                     emp: dict[str, float] | None = None) -> pd.DataFrame:
     core, eff, sect = _class_maps(cls, gbt)
     rows = []
     for code, (name, gcodes) in comp.items():
         classes = _classes(gbt, gcodes)
         n = len(classes)
+        cw, wbasis = _class_weights(classes, emp)
         acc: dict[tuple[str, str], list] = {}
         for c in classes:
             w, why = (0.0, "")
@@ -145,7 +176,7 @@ def fine_concordance(vintage: str, comp: dict[str, tuple[str, str]], cls, gbt) -
                 for sub, _p in core[c]:
                     key = (sub[:4], "core")
                     a = acc.setdefault(key, [0.0, set(), set()])
-                    a[0] += w / len(core[c]) / n
+                    a[0] += w / len(core[c]) * cw[c]
                     a[1].add(c + ("*" if _p else ""))
                     if why.startswith("assumed"):
                         a[2].add("low")
@@ -155,13 +186,13 @@ def fine_concordance(vintage: str, comp: dict[str, tuple[str, str]], cls, gbt) -
                 for sub, conf in m:
                     key = (sub[:4], "scope")
                     a = acc.setdefault(key, [0.0, set(), set()])
-                    a[0] += rest / len(m) / n
+                    a[0] += rest / len(m) * cw[c]
                     a[1].add(c)
                     a[2].add(conf if sub != "050900" else "low")
         for (cat, kind), (share, members, confs) in sorted(acc.items()):
             if kind == "core":
                 conf = "low" if "low" in confs else ("high" if abs(share - 1) < 1e-12 or len(members) == n else "medium")
-                basis = (f"class-count: {len(members)} of {n} GB/T 4754-2017 classes of this sector "
+                basis = (f"{wbasis}: {len(members)} of {n} GB/T 4754-2017 classes of this sector "
                          f"({gcodes}) are in NBS {cat}: {','.join(sorted(members)[:12])}"
                          f"{'…' if len(members) > 12 else ''}; partial (*) classes weighted per CLASS_WEIGHT")
             else:
@@ -221,13 +252,14 @@ def main(data: Path) -> None:
     cls.to_csv(OUT / "nbs2021.csv", index=False)
 
     io = data / "io"
-    f153 = fine_concordance("nbs153", C.COMPOSITION_153, cls, gbt)
+    emp = division_employment(data, gbt)
+    f153 = fine_concordance("nbs153", C.COMPOSITION_153, cls, gbt, emp)
     zh149, _ = _names(io / "nbs" / "china_2017_149.csv")
     by_name = {name: g for name, g in C.COMPOSITION_153.values()}
     comp149 = {}
     for code, name in zh149.items():
         comp149[code] = (name, C.EXTRA_149.get(name) or by_name[name])
-    f149 = fine_concordance("nbs149", comp149, cls, gbt)
+    f149 = fine_concordance("nbs149", comp149, cls, gbt, emp)
 
     t = pd.read_csv(io / "nbs" / "china_2020_153.csv", dtype={"Code": str})
     tva = t.loc[t["Code"] == "TVA"].iloc[0]
