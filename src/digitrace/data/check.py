@@ -49,7 +49,8 @@ HOOKS: list[str] = [
 PANEL_FILES: dict[str, dict[str, Any]] = {
     "province/dedi_meng_2013_2022.csv": {"rows": 310},
     "province/eps_population_retail_2006_2019_long.csv": {"rows": 868, "load": {"variable": "variable"}},
-    "province/green_mobile_penetration_it_employment_share_2016_2024.csv": {"rows": 279},
+    # 6 winsorised cells per column set to NA (MANIFEST-3 §4)
+    "province/green_mobile_penetration_it_employment_share_2016_2024.csv": {"rows": 279, "missing_cells": 12},
     "province/huangwt_digital_subset_31prov_2013_2022.csv": {"rows": 310},
     "province/huangwt_gdp_three_sectors_2010_2022_ORIGINAL.csv": {
         "rows": 403, "identity": ("GDP = primary + secondary + tertiary", "Gross Regional Product",
@@ -60,10 +61,12 @@ PANEL_FILES: dict[str, dict[str, Any]] = {
     "province/nqp127ww_ecommerce_software_product_telecom_2011_2023.csv": {"rows": 403},
     "province/pku_dfiic_province_2011_2023.csv": {"rows": 403},
     "province/population_yearend_2000_2024.csv": {"rows": 775},
+    # tech_market_outflow 4 + population 93 + retail 93 (MANIFEST-1 §2d)
     "province/province_panel_2013_2022_merged.csv": {"rows": 310, "missing_cells": 190},
     "province/techme_st_yearbook_province_long.csv": {
         "rows": 19764, "load": {"variable": ["dataset", "variables"], "province": "province"}},
-    "province/tongjimodule_nbs_enterprise_informatization_ecommerce_2016_2024.csv": {"rows": 279},
+    # e-commerce enterprise share empty for all of 2024 (MANIFEST-3 §2a)
+    "province/tongjimodule_nbs_enterprise_informatization_ecommerce_2016_2024.csv": {"rows": 279, "missing_cells": 31},
     "province/tongjimodule_nbs_internet_indicators_2016_2024.csv": {"rows": 279},
     "province/tongjimodule_nbs_software_it_services_2016_2024.csv": {"rows": 279},
     "province/tongjimodule_nbs_telecom_capacity_2016_2024.csv": {"rows": 279},
