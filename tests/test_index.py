@@ -327,3 +327,36 @@ def test_rank_uncertainty_seeded_and_concentration():
     assert (tight.frame["rank_hi"] == tight.frame["rank"]).all()
     g = rank_uncertainty(z, w, groups=np.repeat([1, 2], 10), draws=50, seed=1, how="topsis")
     assert g.frame["rank"].max() == 10
+
+
+def test_by_accepts_index_level():
+    rng = np.random.default_rng(8)
+    idx = pd.MultiIndex.from_product([range(10), [2021, 2022]], names=["adcode", "year"])
+    df = pd.DataFrame(rng.uniform(size=(20, 3)), index=idx, columns=list("abc"))
+    r = entropy_weights(df, by="year")
+    assert list(r.group_weights.index) == [2021, 2022]
+    with pytest.raises(SpecificationError, match="neither a column nor an index level"):
+        entropy_weights(df, by="month")
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    given = None
+
+if given is not None:
+    _mat = arrays(np.float64, st.tuples(st.integers(3, 12), st.integers(2, 5)),
+                  elements=st.floats(0, 1e6, allow_nan=False, allow_infinity=False))
+
+    @settings(max_examples=60, deadline=None)
+    @given(_mat)
+    def test_property_weights_and_closeness(X):
+        if (np.ptp(X, axis=0) <= 1e-9 * np.maximum(1.0, np.abs(X).max(axis=0))).any():
+            return                                   # constant columns are a separate policy
+        for fn in (entropy_weights, critic_weights):
+            w = fn(X).weights
+            assert w.sum() == pytest.approx(1.0) and (w >= -1e-15).all()
+        c = topsis(X).closeness
+        assert ((c >= -1e-12) & (c <= 1 + 1e-12)).all()

@@ -194,3 +194,15 @@ def test_lazy_top_level_names():
     for name in ("entropy_weights", "critic_weights", "topsis", "coupling_coordination",
                  "build_index"):
         assert callable(getattr(digitrace, name))
+
+
+def test_docs_mention_every_build_option():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "index.md").read_text(encoding="utf-8")
+    r = _cli("index", "build", "--help")
+    opts = set(re.findall(r"--[a-z][a-z-]+", r.stdout)) - {"--help"}
+    assert {"--spec", "--method", "--data", "--out", "--format"} <= opts
+    missing = [o for o in opts if o not in doc]
+    assert not missing, f"docs/index.md does not mention {missing}"
