@@ -138,7 +138,7 @@ def lag_traces(W: sp.csr_matrix, rho: float, dense_max: int = 2000) -> LagTraces
 
 
 def effect_moments(W: sp.csr_matrix, rho: np.ndarray, eigs: np.ndarray | None = None,
-                   order: int = 120, probes: int = 100, seed: int = 0) -> np.ndarray:
+                   order: int = 120, probes: int = 200, seed: int = 0) -> np.ndarray:
     r"""Average direct / total multipliers for each :math:`\rho` in ``rho``.
 
     Returns an array of shape ``(len(rho), 4)`` with columns
@@ -150,7 +150,7 @@ def effect_moments(W: sp.csr_matrix, rho: np.ndarray, eigs: np.ndarray | None = 
 
     With eigenvalues the traces are exact; otherwise the power series
     :math:`A=\sum_q\rho^qW^q` is used with :math:`\mathrm{tr}(W^q)` estimated by
-    seeded Hutchinson probes (exact for :math:`q\le2`), truncated at ``order``.
+    seeded Hutchinson probes (exact for :math:`q\le4`), truncated at ``order``.
     """
     rho = np.atleast_1d(np.asarray(rho, dtype=float))
     n = W.shape[0]
@@ -171,11 +171,14 @@ def effect_moments(W: sp.csr_matrix, rho: np.ndarray, eigs: np.ndarray | None = 
         t = np.empty(order + 2)
         t[0] = 1.0
         t[1] = W.diagonal().sum() / n
+        W2 = (W @ W).tocsr()
         t[2] = W.multiply(W.T).sum() / n
+        t[3] = W2.multiply(W.T).sum() / n
+        t[4] = W2.multiply(W2.T).sum() / n
         rng = np.random.default_rng(seed)
         Z = rng.choice([-1.0, 1.0], size=(n, probes))
-        P = W @ (W @ Z)
-        for q in range(3, order + 2):
+        P = W2 @ (W2 @ Z)
+        for q in range(5, order + 2):
             P = W @ P
             t[q] = np.mean(np.sum(Z * P, axis=0)) / n
         powers = rho[:, None] ** np.arange(order + 1)[None, :]

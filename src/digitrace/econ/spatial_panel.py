@@ -140,7 +140,7 @@ def orthonormal_complement(m: int) -> np.ndarray:
 
 
 def _transform_fit(family: str, yr, Xr, W, N: int, T: int, fe: str) -> MLFit:
-    """Lee–Yu transformation approach: ML on :math:`(F_T'\otimes F_N')` transformed data.
+    r"""Lee–Yu transformation approach: ML on :math:`(F_T'\otimes F_N')` transformed data.
 
     Entity effects are removed by :math:`F_{T,T-1}`, time effects by
     :math:`F_{N,N-1}` with :math:`W^* = F_N'WF_N` (needs a row-standardised W;
@@ -192,7 +192,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
                   lee_yu: bool | Literal["transform"] = True, *,
                   row_standardize: bool = True, effects: bool = True, draws: int = 1000,
                   seed: int | None = 0, logdet: str = "auto", tests: bool = True) -> SpatialMLResult:
-    """Fit a fixed-effects spatial panel model (SAR, SEM, SDM, SDEM) by maximum likelihood.
+    r"""Fit a fixed-effects spatial panel model (SAR, SEM, SDM, SDEM) by maximum likelihood.
 
     Parameters
     ----------
