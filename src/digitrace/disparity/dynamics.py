@@ -168,7 +168,11 @@ def spatial_markov(df: pd.DataFrame, *, value: str, unit: str, time: str, w: Any
                    k: int = 4) -> MarkovResult:
     """Spatial Markov chain (Rey 2001) via giddy ``Spatial_Markov`` (pooled quantile
     classes for values and spatial lags, ``fixed=True``); ``test`` holds the
-    spatial-homogeneity chi-square (giddy ``x2``, ``x2_dof``, ``x2_pvalue``)."""
+    spatial-homogeneity chi-square (giddy ``x2``, ``x2_dof``, ``x2_pvalue``).
+
+    Empty classes (no transitions out of a class given a lag class, common with trending
+    series such as an index that rises every year) get a diagonal 1 (giddy
+    ``fill_empty_classes=True``); ``test["empty_rows"]`` counts them."""
     gm = require("giddy.markov")
     from ..spatial.weights import as_spatial_weights
 
@@ -178,7 +182,8 @@ def spatial_markov(df: pd.DataFrame, *, value: str, unit: str, time: str, w: Any
     if miss or len(wide) != W.n:
         raise DataError(f"units do not match the weights: missing {miss[:5]}", column=unit)
     wide = wide.loc[list(W.ids)]
-    sm = gm.Spatial_Markov(wide.to_numpy(dtype=float), W.to_libpysal(), k=k, m=k, fixed=True)
+    sm = gm.Spatial_Markov(wide.to_numpy(dtype=float), W.to_libpysal(), k=k, m=k, fixed=True,
+                           fill_empty_classes=True)
     lab = [f"C{i + 1}" for i in range(k)]
     P = np.asarray(sm.P)
     T = np.asarray(sm.T)
@@ -190,7 +195,9 @@ def spatial_markov(df: pd.DataFrame, *, value: str, unit: str, time: str, w: Any
         arr = np.asarray(s_i, dtype=float).ravel()
         rows[f"lag C{i + 1}"] = arr if arr.size == k else np.full(k, np.nan)
     ss = pd.DataFrame(rows, index=lab).T
-    test = pd.DataFrame([{"chi2": float(sm.x2), "dof": int(sm.x2_dof), "p_value": float(sm.x2_pvalue)}])
+    empty = int((T.sum(axis=2) == 0).sum())
+    test = pd.DataFrame([{"chi2": float(sm.x2), "dof": int(sm.x2_dof), "p_value": float(sm.x2_pvalue),
+                          "empty_rows": empty}])
     prov = Provenance(method="digitrace.disparity.spatial_markov", params={"k": k, "weights": W.kind},
                       inputs=(("data", array_sha256(wide.to_numpy())),), reference="Rey (2001); giddy")
     return MarkovResult(transitions=trans, probabilities=probs, steady_state=ss,

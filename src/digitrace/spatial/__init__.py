@@ -28,6 +28,7 @@ _LAZY = {
     "weights_from_matrix": "digitrace.spatial.weights",
     "weights_from_gal": "digitrace.spatial.weights",
     "as_spatial_weights": "digitrace.spatial.weights",
+    "weights_from_spec": "digitrace.spatial.weights",
 }
 
 

@@ -35,7 +35,7 @@ from ..errors import SpecificationError
 
 __all__ = ["SpatialWeights", "rook_weights", "knn_weights", "inverse_distance_weights",
            "economic_distance_weights", "nested_weights", "weights_from_matrix",
-           "weights_from_gal", "as_spatial_weights", "row_standardise"]
+           "weights_from_gal", "as_spatial_weights", "row_standardise", "weights_from_spec"]
 
 GUANGDONG, HAINAN = 440000, 460000
 
@@ -328,3 +328,28 @@ def as_spatial_weights(w: Any) -> SpatialWeights:
         m = w.sparse.copy()   # .sparse follows id_order with the current transform
         return _make(m, list(w.id_order), "libpysal", {})
     raise SpecificationError(f"unsupported weights object of type {type(w).__name__}")
+
+
+def weights_from_spec(spec: str, data_dir: str | Path | None = None) -> SpatialWeights:
+    """Province weights from a short spec (used by the CLI).
+
+    ``rook``, ``rook+hainan`` (Hainan linked to Guangdong), ``knn:K``, ``idw:POWER`` or
+    ``idw:POWER:CUTOFF_KM``.  Economic and nested weights need a value series: use
+    :func:`economic_distance_weights` / :func:`nested_weights` from Python.
+    """
+    parts = spec.strip().lower().split(":")
+    try:
+        if parts[0] == "rook" and len(parts) == 1:
+            return rook_weights(data_dir)
+        if parts[0] in ("rook+hainan", "rook-hainan") and len(parts) == 1:
+            return rook_weights(data_dir, link_hainan=True)
+        if parts[0] == "knn" and len(parts) <= 2:
+            return knn_weights(int(parts[1]) if len(parts) == 2 else 4, data_dir)
+        if parts[0] == "idw" and len(parts) <= 3:
+            power = float(parts[1]) if len(parts) >= 2 else 1.0
+            cutoff = float(parts[2]) if len(parts) == 3 else None
+            return inverse_distance_weights(power, cutoff, data_dir)
+    except ValueError as exc:
+        raise SpecificationError(f"bad weights spec {spec!r}: {exc}") from exc
+    raise SpecificationError(f"unknown weights spec {spec!r}: use rook, rook+hainan, knn:K, "
+                             "idw:POWER or idw:POWER:CUTOFF_KM")

@@ -1,0 +1,40 @@
+"""Reading a long panel for the disparity and spatial commands (shared helper)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+REGION_SCHEMES = ("region4", "belt", "belt_1986")
+
+
+def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: str | None = None,
+                    group: str | list[str] | None = None, extra: list[str] | None = None):
+    """Read FILE (CSV/XLSX/DTA), check the columns, resolve provinces to adcodes.
+
+    ``group`` may be a column or one of the registry schemes ``region4``/``belt``/
+    ``belt_1986`` (looked up from the unit's province).  Returns the frame with an
+    ``adcode`` column when ``unit`` is given.
+    """
+    from ..data.readers import read_tabular
+    from ..errors import DataError
+
+    df = read_tabular(path)
+    groups = [group] if isinstance(group, str) else list(group or [])
+    need = [c for c in [value, unit, time, *(extra or [])] if c]
+    need += [g for g in groups if g not in REGION_SCHEMES]
+    for c in need:
+        if c not in df.columns:
+            raise DataError(f"column {c!r} not found (columns: {', '.join(map(str, df.columns))})",
+                            file=path, column=c)
+    if unit:
+        from ..data.provinces import resolve_provinces
+
+        df["adcode"] = resolve_provinces(df[unit], file=path, column=unit).to_numpy()
+    for g in groups:
+        if g in REGION_SCHEMES and g not in df.columns:
+            if not unit:
+                raise DataError(f"--group {g} needs --unit (the province column)", file=path)
+            from ..data.provinces import province_registry
+
+            reg = province_registry().set_index("adcode")[g]
+            df[g] = df["adcode"].map(reg)
+    return df
