@@ -90,3 +90,13 @@ def test_unbalanced_file_exit_2(tmp_path):
     r = subprocess.run([sys.executable, "-m", "digitrace", "io", "summary", str(p), "--on-imbalance", "warn"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "BalanceWarning" in r.stderr and "FAILED" in r.stdout
+
+
+def test_domestic_flag(capsys, data_dir):
+    code, out, err = run(capsys, "io", "multipliers", "2002", "--data", str(data_dir), "--domestic")
+    assert code == 2 and "row 081: import share 1.69" in err and "--clip" in err
+    code, out, err = run(capsys, "io", "multipliers", "2002", "--data", str(data_dir), "--domestic", "--clip",
+                         "-f", "json")
+    assert code == 0, err
+    va = [r["va"] for r in json.loads(out)]
+    assert len(va) == 122 and max(va) <= 1 + 1e-12 and sum(va) / 122 < 0.95  # 084 废品废料 has no inputs: 1

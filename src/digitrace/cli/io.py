@@ -30,6 +30,18 @@ def _load(table: str, data: Optional[Path], on_imbalance: str = "raise"):
     return load_io_table(table, on_imbalance=on_imbalance)
 
 
+DOMESTIC_OPTION = typer.Option(False, "--domestic", help="Split a competitive table into domestic/imported blocks (import proportionality) first.")
+CLIP_OPTION = typer.Option(False, "--clip", help="With --domestic: cap import shares at 1 (processing trade) instead of failing.")
+
+
+def _domestic(t, domestic: bool, clip: bool):
+    if not domestic:
+        return t
+    from ..io.imports import domestic_table
+
+    return domestic_table(t, clip=clip)
+
+
 def summary_frame(t):
     """Key facts and balance checks of a table as a two-column DataFrame."""
     import pandas as pd
@@ -66,11 +78,12 @@ def register(app: typer.Typer) -> None:
                      out: Optional[Path] = OUT_OPTION,
                      forward: str = typer.Option("ghosh", "--forward", help="Forward linkage from ghosh (G rows) or leontief (L rows)."),
                      sort: Optional[str] = typer.Option(None, "--sort", help="Sort descending by this column (BL, FL, ...)."),
-                     top: Optional[int] = typer.Option(None, "--top", help="Keep the first N rows.")) -> None:
+                     top: Optional[int] = typer.Option(None, "--top", help="Keep the first N rows."),
+                     domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION) -> None:
         """Rasmussen–Hirschman backward/forward linkages and key-sector classes."""
         from ..io.linkages import linkages
 
-        df = linkages(_load(table, data), forward=forward).to_frame()
+        df = linkages(_domestic(_load(table, data), domestic, clip), forward=forward).to_frame()
         if sort:
             if sort not in df.columns:
                 raise typer.BadParameter(f"--sort must be one of {', '.join(df.columns)}")
@@ -80,11 +93,12 @@ def register(app: typer.Typer) -> None:
     @io_app.command("multipliers")
     def multipliers_cmd(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
                         out: Optional[Path] = OUT_OPTION,
-                        employment: bool = typer.Option(False, "--employment", help="Add employment multipliers (NBS 42-sector tables, 2015/2017/2018).")) -> None:
+                        employment: bool = typer.Option(False, "--employment", help="Add employment multipliers (NBS 42-sector tables, 2015/2017/2018)."),
+                        domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION) -> None:
         """Output, value-added (and employment) multipliers."""
         from ..io.multipliers import multipliers
 
-        t = _load(table, data)
+        t = _domestic(_load(table, data), domestic, clip)
         kw = {}
         if employment:
             from ..data.io_employment import employment_for_table

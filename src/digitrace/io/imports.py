@@ -45,7 +45,7 @@ def import_shares(table: IOTable, *, clip: bool = False) -> pd.Series:
     if bad.size:
         c = table.codes[int(bad[0])]
         raise DataError(f"import share {m[bad[0]]:.3g} outside [0, 1] for sector {c!r} "
-                        "(imports exceed domestic use)", file=table.source or None, row=c)
+                        "(imports exceed domestic use; clip=True / --clip caps it at 1)", file=table.source or None, row=c)
     return pd.Series(m, index=table.Z.index, name="import_share")
 
 
