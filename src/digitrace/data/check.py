@@ -77,6 +77,10 @@ OTHER_FILES = {
 }
 
 
+#: published totals of the NBS tables, gross output and value added, trillion yuan (MANIFEST-1 §1a)
+IO_TOTALS = {2017: (225.77, 82.32), 2018: (249.55, 92.21), 2020: (269.90, 101.64)}
+
+
 def known_defects() -> pd.DataFrame:
     """The registry of known defects: ``file, check, key, status, description, source``."""
     path = resources.files("digitrace") / "_pkgdata" / "known_defects.csv"
@@ -302,6 +306,12 @@ def _check_io(root: Path, known: pd.DataFrame) -> list[dict[str, Any]]:
                 t = load_io_table(path)
                 c.rows = t.n
                 c.add("load_io_table with balance checks", True, repr(t))
+                if t.year in IO_TOTALS:  # 万元 -> trillion yuan = 1e8
+                    go, va = IO_TOTALS[t.year]
+                    got = (float(t.x.sum()) / 1e8, float(t.va.sum()) / 1e8)
+                    c.add(f"GO {go} / VA {va} trillion yuan (manifest)",
+                          abs(got[0] - go) < 0.006 and abs(got[1] - va) < 0.006,
+                          f"GO {got[0]:.2f}, VA {got[1]:.2f}")
             else:
                 for y in g["year"]:
                     load_oecd_iot(path, int(y))
@@ -309,6 +319,19 @@ def _check_io(root: Path, known: pd.DataFrame) -> list[dict[str, Any]]:
                 c.add(f"load_oecd_iot {g['year'].min()}-{g['year'].max()} with balance checks", True)
         except Exception as exc:  # noqa: BLE001
             c.fail("load IO table", exc)
+        rows.append(c.finish())
+    emp = root / "io/nbs/china_employment.csv"
+    if emp.exists():
+        c = _Checks("io/nbs/china_employment.csv", "sector employment", known)
+        try:
+            from .readers import read_tabular
+
+            e = read_tabular(emp)
+            c.rows = len(e)
+            tot = float(e.set_index("Code").loc["TOT", "1992"])
+            c.add("TOT 1992 = 66 152 万人 (manifest)", tot == 66152, f"{tot:,.0f}")
+        except Exception as exc:  # noqa: BLE001
+            c.fail("read", exc)
         rows.append(c.finish())
     return rows
 
