@@ -137,6 +137,8 @@ def test_longer_variant_and_regional_analysis(data_dir):
 def test_raw_frame_input_and_bad_spec(built, tmp_path):
     again = build_index(built.raw, built.spec)
     assert again.scores["index"].to_numpy() == pytest.approx(built.scores["index"].to_numpy())
+    with pytest.raises(SpecificationError, match=r"indexed by \(adcode, year\)"):
+        build_index(built.raw.reset_index(), built.spec)
     with pytest.raises(SpecificationError, match="unknown index spec 'nope'"):
         build_index(built.raw, "nope")
     bad = tmp_path / "bad.toml"

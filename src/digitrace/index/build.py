@@ -160,6 +160,9 @@ def build_index(data: str | Path | pd.DataFrame | None = None,
     sh = sp.shift if shift is None else float(shift)
     if isinstance(data, pd.DataFrame):
         raw = data.copy()
+        if not {"adcode", "year"} <= set(raw.index.names or []):
+            raise SpecificationError("a raw indicator frame must be indexed by (adcode, year); "
+                                     "use df.set_index(['adcode', 'year'])")
         missing = [i.id for i in sp.indicators if i.id not in raw.columns]
         if missing:
             raise SpecificationError(f"raw indicator frame lacks spec indicators {missing}")
