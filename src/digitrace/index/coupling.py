@@ -44,6 +44,7 @@ from ..errors import DataError, SpecificationError
 Formula = Literal["standard", "wang2021"]
 
 #: upper bounds (right-closed) of the ten D levels, with Chinese and English labels
+#: (grade table as in 田深圳 et al. 2021, 地理学报 76(4), Table 1)
 D_LEVELS: tuple[tuple[float, str, str], ...] = (
     (0.1, "极度失调", "extreme imbalance"),
     (0.2, "严重失调", "serious imbalance"),
