@@ -104,3 +104,15 @@ def test_check_files_reports_invalid_code(data_dir):
     assert row["checks_failed"] == 2 and row["checks_passed"] == 3
     assert "no GB/T code for 020500, 030502, 040504" in row["defects"]
     assert rep.iloc[0]["checks_failed"] == 0  # GB/T file itself is clean
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, digitrace.classify, digitrace.accounts, digitrace.cli.accounts, digitrace.cli.classify;"
+            "heavy = {'matplotlib', 'dask', 'pyfixest', 'duckdb', 'jinja2', 'libpysal', 'scipy', 'statsmodels'};"
+            "print(sorted(heavy & set(sys.modules)))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

@@ -39,6 +39,8 @@ from . import _kernels as K
 
 __all__ = ["digital_accounts", "DigitalAccounts", "table_accounts", "ESTIMATORS"]
 
+DI_ASSUMPTION = ("DI_j = s_j v_j: the digital part of a sector has the sector's own value-added ratio "
+                 "(BEA 2018; Xu & Zhang 2020); s_j from the NBS 2021 concordance")
 ESTIMATORS = ("io_direct", "io_complete", "growth_lb", "growth_pz", "caict")
 GROUPS = {"io": ("io_direct", "io_complete"), "growth": ("growth_lb", "growth_pz"), "caict": ("caict",),
           "all": ESTIMATORS}
@@ -275,6 +277,11 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
     frames = []
     growth = pd.DataFrame()
     if tables is not None:
+        if any(e.startswith("growth") for e in ests):
+            from ..errors import DigitraceWarning
+
+            warnings.warn("growth estimators need the OECD annual series of a data directory; they are skipped "
+                          "for user tables", DigitraceWarning, stacklevel=2)
         for t in tables:
             frames.append(table_accounts(t, [e for e in ests if not e.startswith("growth")], shares=shares,
                                          caict_id_gdp=caict_id_gdp, source="user",
@@ -285,8 +292,8 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
         from .._results import file_sha256
 
         root = data_dir(data)
-        cat = io_catalog(root)
-        cat = cat[cat["source"].isin(list(sources))]
+        allcat = io_catalog(root)
+        cat = allcat[allcat["source"].isin(list(sources))]
         if years is not None:
             want = sorted(set(int(y) for y in years))
             have = sorted(set(cat["year"]))
@@ -294,13 +301,17 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
             if miss:
                 raise DataError(f"no IO table for {', '.join(map(str, miss))}; tables exist for "
                                 f"{', '.join(map(str, have))}", file=root / "io")
-        oecd = cat[cat["source"] == "oecd"]
+        need_growth = any(e.startswith("growth") for e in ests)
+        oecd = allcat[allcat["source"] == "oecd"] if ("oecd" in sources or need_growth) else cat.iloc[0:0]
         otabs = {}
+        if need_growth and oecd.empty:
+            raise DataError("growth estimators need the OECD annual IO series (io/oecd/*.csv), none found",
+                            file=root / "io")
         if len(oecd):
             path = oecd["path"].iloc[0]
             inputs.append((Path(path).name, file_sha256(path)))
             otabs = {int(y): load_oecd_iot(path, int(y)) for y in oecd["year"]}
-            if any(e.startswith("growth") for e in ests) and len(otabs) > 1:
+            if need_growth and len(otabs) > 1:
                 growth = ict_capital_series(otabs, classify.core_shares("oecd45"), gp)
         for r in cat.itertuples():
             if years is not None and r.year not in set(int(y) for y in years):
@@ -316,7 +327,7 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
                                          table_label=label, source=r.source))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     prov = Provenance(method="digitrace.digital_accounts",
-                      params={"estimators": list(ests), "growth": vars(gp) if hasattr(gp, "__dict__") else str(gp),
+                      params={"di_assumption": DI_ASSUMPTION, "estimators": list(ests), "growth": vars(gp) if hasattr(gp, "__dict__") else str(gp),
                               "caict_id_gdp": caict_id_gdp or CAICT_ID_GDP, "sources": list(sources)},
                       inputs=tuple(inputs),
                       reference="NBS (2021) digital-economy classification; BEA (2018) / Xu & Zhang (2020) "

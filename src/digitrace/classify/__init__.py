@@ -32,6 +32,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError, SpecificationError
@@ -169,30 +170,31 @@ def sectors(table: "IOTable", vintage: str | None = None) -> pd.DataFrame:
     """
     vint = vintage or detect_vintage(table)
     d = concordance(vint)
-    idx = [str(c) for c in table.sectors.index]
+    idx = pd.Index([str(c) for c in table.sectors.index], name="sector")
     w = core_shares(vint).reindex(idx).fillna(0.0)
     order = {"high": 2, "medium": 1, "low": 0}
-    rows = []
-    for code in idx:
-        g = d[d["sector"] == code]
-        core = g[g["kind"] == "core"]
-        scope = g[(g["kind"] == "scope") & (g["nbs_code"] != "none")]
-        confs = [c for c in g["confidence"] if c] or ["high"]
-        shares = w.loc[code]
-        cs = float(shares.sum())
-        rows.append({
-            "sector": code,
-            "name_zh": table.sectors.loc[code].get("name_zh", "") if code in table.sectors.index else "",
-            "name_en": table.sectors.loc[code].get("name_en", "") if code in table.sectors.index else "",
-            "vintage": vint, "core_share": cs,
-            **{f"share_{m}": float(shares[m]) for m in CORE_MAJORS},
-            "core_categories": ";".join(f"{r.nbs_code}:{r.share:.3f}" for r in core.itertuples()),
-            "scope_share": float(scope["share"].sum()),
-            "scope_categories": ";".join(f"{r.nbs_code}:{r.share:.3f}" for r in scope.itertuples()),
-            "major": (shares.idxmax() if cs > 0 and shares.max() >= 1 - cs else "05"),
-            "confidence": min(confs, key=order.get),
-        })
-    return pd.DataFrame(rows).set_index("sector")
+    inv = {v: k for k, v in order.items()}
+    d = d.assign(cell=d["nbs_code"] + ":" + d["share"].map("{:.3f}".format),
+                 rank=d["confidence"].map(order).fillna(2))
+    core = d[d["kind"] == "core"].groupby("sector")["cell"].agg(";".join)
+    scope_d = d[(d["kind"] == "scope") & (d["nbs_code"] != "none")]
+    scope = scope_d.groupby("sector")["cell"].agg(";".join)
+    scope_share = scope_d.groupby("sector")["share"].sum()
+    conf = d.groupby("sector")["rank"].min().map(inv)
+    cs = w.sum(axis=1)
+    names = table.sectors.set_axis(idx)
+    out = pd.DataFrame({
+        "name_zh": names["name_zh"] if "name_zh" in names else "",
+        "name_en": names["name_en"] if "name_en" in names else "",
+        "vintage": vint, "core_share": cs,
+        **{f"share_{m}": w[m] for m in CORE_MAJORS},
+        "core_categories": core.reindex(idx).fillna(""),
+        "scope_share": scope_share.reindex(idx).fillna(0.0),
+        "scope_categories": scope.reindex(idx).fillna(""),
+        "major": np.where((cs > 0) & (w.max(axis=1) >= 1 - cs), w.idxmax(axis=1), "05"),
+        "confidence": conf.reindex(idx).fillna("high"),
+    }, index=idx)
+    return out
 
 
 def lookup(codes: Iterable[str], vintage: str | None = None) -> pd.DataFrame:
