@@ -116,3 +116,15 @@ def test_import_is_light():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_package_data_rebuilds_identically(data_dir, tmp_path):
+    """The shipped CSVs are exactly what _build writes from the shared data (no hand edits, no drift)."""
+    from importlib import resources
+
+    from digitrace.classify import _build
+
+    _build.main(data_dir, tmp_path)
+    for name in ("nbs2021.csv", "concordance.csv", "vintages.csv"):
+        shipped = resources.files("digitrace").joinpath("_pkgdata", "classification", name).read_text("utf-8")
+        assert (tmp_path / name).read_text("utf-8") == shipped, name

@@ -164,9 +164,10 @@ def table_accounts(table, estimators=("io_direct", "io_complete"), *, growth: pd
             "year": table.year, "source": source, "table": table_label or Path(str(table.source)).stem,
             "vintage": vint, "sector": codes, "name_en": info["name_en"].reindex(codes).to_numpy()
             if "name_en" in info else "", "estimator": e, "va": v, "core_share": s, "di": di, "id": idv,
-            "remainder": np.maximum(v, 0) - di - idv, "confidence": conf, "unit": table.unit, "note": note}))
+            "remainder": np.maximum(v, 0) - di - idv,
+            "id_share": np.divide(idv, noncore, out=np.zeros_like(idv), where=noncore > 0), "confidence": conf, "unit": table.unit, "note": note}))
     cols = ["year", "source", "table", "vintage", "sector", "name_en", "estimator", "va", "core_share", "di",
-            "id", "remainder", "confidence", "unit", "note"]
+            "id", "remainder", "id_share", "confidence", "unit", "note"]
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
 
 

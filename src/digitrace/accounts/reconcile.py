@@ -31,7 +31,9 @@ def _reason(fig, ours_row, est) -> tuple[bool, str]:
         return True, (f"level at the IO table's GDP ({ours_row.gdp / _LEVEL_TRN:.2f} trn); "
                       "publisher's GDP vintage may differ")
     if fig.publisher == "NBS":
-        return True, "NBS uses 4-digit census VA; ours = class-count concordance shares × IO-table VA"
+        return True, ("NBS sums census VA of 4-digit classes; ours = IO-sector VA × concordance share "
+                      "(classes weighted equally within a GB/T division, divisions by employment), which "
+                      "overweights small digital classes in large sectors (finance, trade)")
     if fig.status != "V":
         return True, f"published figure is status {fig.status} (not read in the source)"
     return True, ""

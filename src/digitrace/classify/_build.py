@@ -245,11 +245,13 @@ def _names(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     return zh, en
 
 
-def main(data: Path) -> None:
+def main(data: Path, out: Path = OUT) -> None:
+    from ..atomic import atomic_write_text
+
     gbt = pd.read_csv(data / GBT_FILE, dtype=str)
     cls = build_classification(data)
-    OUT.mkdir(parents=True, exist_ok=True)
-    cls.to_csv(OUT / "nbs2021.csv", index=False)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / "nbs2021.csv", cls.to_csv(index=False))
 
     io = data / "io"
     emp = division_employment(data, gbt)
@@ -300,9 +302,9 @@ def main(data: Path) -> None:
             m = xws[v][c]
             r["sector_group"] = g153(m[0]) if m else 3
     conc = pd.concat(parts, ignore_index=True)
-    conc.to_csv(OUT / "concordance.csv", index=False)
-    pd.DataFrame(vint_rows).to_csv(OUT / "vintages.csv", index=False)
-    print(f"wrote {len(cls)} categories, {len(conc)} concordance cells, {len(vint_rows)} vintage sectors to {OUT}")
+    atomic_write_text(out / "concordance.csv", conc.to_csv(index=False))
+    atomic_write_text(out / "vintages.csv", pd.DataFrame(vint_rows).to_csv(index=False))
+    print(f"wrote {len(cls)} categories, {len(conc)} concordance cells, {len(vint_rows)} vintage sectors to {out}")
 
 
 if __name__ == "__main__":  # pragma: no cover
