@@ -276,3 +276,44 @@ def test_detector_needs_stronger_evidence_for_far_rows():
     d.loc[(d.adcode == 650000) & (d.year == 2016), "gdp"] = 20000.0  # a round number, far rows
     d.loc[(d.adcode == 110000) & (d.year == 2016), "gdp"] = 20000.0
     assert find_duplicate_series(d).empty          # 20000 has resolution 10 000: no evidence
+
+
+NBS_EXPORT = """数据库：分省年度数据
+指标：第二产业增加值(亿元)
+时间：最近3年
+地区,2023年,2022年,2021年
+北京市,6525.6,6605.1,7268.6
+天津市,5771.9,6038.9,5854.3
+西藏自治区,,,
+注：1992-2023年数据根据第五次全国经济普查结果修订。
+数据来源：国家统计局
+"""
+
+
+def test_nbs_export_with_preamble_and_footnotes_gbk(tmp_path):
+    f = tmp_path / "分省年度数据.csv"
+    f.write_bytes(NBS_EXPORT.encode("gbk"))
+    p = load_panel(f)
+    assert p.layout == "wide" and p.variables == ("第二产业增加值(亿元)",)
+    d = p.data.set_index(["adcode", "year"])
+    assert d.loc[(120000, 2022), "第二产业增加值(亿元)"] == 6038.9
+    assert p.missing_provinces[-1] == 650000 and 540000 in p.missing_provinces   # Tibet row is empty
+    assert p.long().set_index(["adcode", "year"]).loc[(110000, 2023), "row"] == 5   # file line
+
+
+def test_nbs_export_as_xlsx(tmp_path):
+    f = tmp_path / "export.xlsx"
+    rows = [r.split(",") for r in NBS_EXPORT.strip().splitlines()]
+    rows = [r + [None] * (4 - len(r)) for r in rows]
+    pd.DataFrame(rows).to_excel(f, header=False, index=False, engine="openpyxl")
+    p = load_panel(f, name="va2")
+    assert p.variables == ("va2",)
+    assert p.data.set_index(["adcode", "year"]).loc[(110000, 2021), "va2"] == 7268.6
+
+
+def test_nbs_export_ragged_row_names_line(tmp_path):
+    f = tmp_path / "bad_export.csv"
+    f.write_text(NBS_EXPORT.replace("天津市,5771.9,6038.9,5854.3", "天津市,5771.9,6038.9,5854.3,1,2"),
+                 encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad_export.csv, row line 6: 6 fields where the header has 4"):
+        load_panel(f)

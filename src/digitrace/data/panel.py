@@ -7,7 +7,8 @@ Three layouts are read (CSV in UTF-8 or GBK, Excel, Stata ``.dta``; see
 * ``"long"``  -- one row per province, year and variable, with a value column
   (``variable=`` names the variable column or columns, ``value=`` the value column);
 * ``"wide"``  -- one row per province, one column per year (``2019``, ``2019年``), as in the
-  data.stats.gov.cn 分省年度数据 export; the variable is named by ``name=``.
+  data.stats.gov.cn 分省年度数据 export; the variable is named by ``name=`` (default: the
+  export's ``指标：`` line).  The export's preamble and footnotes are recognised and skipped.
 
 Provinces are normalised to adcodes with :func:`~digitrace.data.provinces.resolve_provinces`
 (every unknown label is reported at once, with its rows and closest matches).  National and
@@ -30,6 +31,7 @@ import pandas as pd
 from .._results import Provenance, Result, check_option, file_sha256
 from ..errors import DataError
 from .dupseries import find_duplicate_series
+from .nbs_export import is_nbs_export, read_nbs_export
 from .provinces import is_aggregate_label, province_names, province_registry, resolve_provinces
 
 __all__ = ["Panel", "load_panel", "find_duplicate_series", "PROVINCE_COLUMNS", "YEAR_COLUMNS"]
@@ -246,10 +248,16 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
     check_option("aggregates", aggregates, ("drop", "error"))
     check_option("duplicates", duplicates, ("raise", "first"))
     p = Path(path)
-    raw = read_tabular(p, sheet=sheet)
+    if is_nbs_export(p, sheet):                 # data.stats.gov.cn export: preamble + footnotes
+        raw, indicator, offset = read_nbs_export(p, sheet)
+        kind = "nbs-export"
+        if name == "value" and indicator:
+            name = indicator
+    else:
+        raw = read_tabular(p, sheet=sheet)
+        kind = raw.attrs.get("format", "csv")
+        offset = 1 if kind == "dta" else 2      # file line of data row 0 (header on line 1)
     raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
-    kind = raw.attrs.get("format", "csv")
-    offset = 1 if kind == "dta" else 2          # file line of data row 0 (header on line 1)
     raw = raw.reset_index(drop=True)
     rows = pd.Series(np.arange(len(raw)) + offset, index=raw.index, name="_row")
 
