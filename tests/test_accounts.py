@@ -163,3 +163,19 @@ def test_2020_band_and_caict_outside(acc):
     lo, hi = b.drop("caict").min(), b.drop("caict").max()
     assert lo == pytest.approx(2.925, abs=0.01) and hi == pytest.approx(7.788, abs=0.01)
     assert b["caict"] == pytest.approx(31.2) and b["caict"] > hi
+
+
+def test_ict_hardware_gfcf_share_nbs_vs_oecd(data_dir):
+    """Cross-check of the growth inputs: digital-manufacturing (01) share of GFCF, NBS table vs OECD same year."""
+    import digitrace.classify as dc
+    from digitrace.data.io_tables import io_catalog, load_io_year, load_oecd_iot
+
+    oecd = io_catalog(data_dir).query("source == 'oecd'")["path"].iloc[0]
+    for year, n in [(2002, 122), (2005, 42), (2010, 41), (2015, 42), (2017, 149)]:
+        t = load_io_year(data_dir, year, n)
+        g = t.final_demand["FU201"].reindex(t.codes)
+        k_nbs = (dc.sectors(t)["share_01"] * g).sum() / g.sum()
+        o = load_oecd_iot(oecd, year)
+        go = o.final_demand["GFCF"]
+        k_oecd = (dc.sectors(o)["share_01"] * go).sum() / go.sum()
+        assert abs(k_nbs - k_oecd) < 0.01, (year, k_nbs, k_oecd)
