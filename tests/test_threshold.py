@@ -162,3 +162,25 @@ def test_missing_value_named():
     df.loc[7, "q"] = np.nan
     with pytest.raises(DataError, match="column q"):
         digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
+
+
+def test_bootstrap_kernel_equals_explicit_resampled_refits():
+    """bootstrap_ssr (moment algebra) == forming each resampled y and refitting."""
+    rng = np.random.default_rng(8)
+    N, T = 25, 4
+    n = N * T
+    codes = np.repeat(np.arange(N), T)
+    counts = np.full(N, float(T))
+    X = rng.normal(size=(n, 1))
+    Q = rng.uniform(size=n)
+    fixed = np.column_stack([within(rng.normal(size=(n, 2)), codes, counts), within(X, codes, counts)])
+    cand = np.sort(Q)[5:-5]
+    path = K.prepare_search(X, Q, codes, counts, fixed, cand)
+    e0 = K.residualize(path, within(rng.normal(size=n), codes, counts))
+    draws = rng.integers(0, N, size=(7, N))
+    s0, ssr = K.bootstrap_ssr(path, e0.reshape(N, T), draws)
+    for r in range(7):
+        yb = e0.reshape(N, T)[draws[r]].ravel()
+        eb = K.residualize(path, yb)
+        assert s0[r] == pytest.approx(eb @ eb, rel=1e-10)
+        np.testing.assert_allclose(ssr[r], K.ssr_path(path, eb), rtol=1e-9)

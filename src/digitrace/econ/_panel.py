@@ -110,7 +110,12 @@ def check_collinear(X: np.ndarray, names: Sequence[str], *, rtol: float = 1e-9,
             f"singular {context}: regressor(s) {', '.join(map(repr, zero))} have no variation "
             "after the fixed-effects transformation (constant within entities, or all zero)")
     Xs = X / norms
-    _, R, piv = qr(Xs, mode="economic", pivoting=True)
+    # pivoted QR depends on X only through X'X: factor a p x p square root of
+    # the Gram matrix instead of the tall n x p design (same R and pivots)
+    gram = np.einsum("np,nq->pq", Xs, Xs, optimize=False)
+    lam, vec = np.linalg.eigh(gram)
+    root = (vec * np.sqrt(np.clip(lam, 0.0, None))) @ vec.T
+    _, R, piv = qr(root, mode="economic", pivoting=True)
     d = np.abs(np.diag(R))
     bad = [names[piv[j]] for j in range(len(d)) if d[j] < rtol ** 0.5 * d[0]]
     if bad or X.shape[0] <= X.shape[1]:

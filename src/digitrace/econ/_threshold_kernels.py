@@ -39,6 +39,7 @@ class SearchPath:
     valid: np.ndarray      # (g,) bool: B(gamma) well conditioned
     Zw: np.ndarray         # fixed within design (n, p)
     Gfac: tuple            # cho_factor of Zw'Zw (or None when p == 0)
+    C: np.ndarray | None = None   # (g, p, k) sum_{q<=gamma} Z*_it x_it'
 
 
 def _group_exclusive_cumsum(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -93,6 +94,7 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
         B = DQD - np.einsum("gpk,gpl->gkl", C, GiC)
     else:
         Gfac = None
+        C = None
         B = DQD
     # conditioning relative to the regressors' own scale
     scale = np.einsum("gkk->gk", DQD).max(axis=1)
@@ -106,7 +108,7 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
         idx = np.flatnonzero(det_ok)
         det_ok[idx[~good]] = False
         Binv[det_ok] = np.linalg.inv(B[det_ok])
-    return SearchPath(order=order, pos=pos, xs=xs, Binv=Binv, valid=det_ok, Zw=Zw, Gfac=Gfac)
+    return SearchPath(order=order, pos=pos, xs=xs, Binv=Binv, valid=det_ok, Zw=Zw, Gfac=Gfac, C=C)
 
 
 def residualize(path: SearchPath, y: np.ndarray) -> np.ndarray:
@@ -115,7 +117,12 @@ def residualize(path: SearchPath, y: np.ndarray) -> np.ndarray:
 
     if path.Gfac is None:
         return y
-    return y - path.Zw @ cho_solve(path.Gfac, path.Zw.T @ y)
+    # skinny products through einsum (no BLAS threading: multithreaded BLAS on
+    # tall-skinny matrices is erratic on small shared machines)
+    sub = "np,n->p" if y.ndim == 1 else "np,nr->pr"
+    coef = cho_solve(path.Gfac, np.einsum(sub, path.Zw, y, optimize=False))
+    back = "np,p->n" if y.ndim == 1 else "np,pr->nr"
+    return y - np.einsum(back, path.Zw, coef, optimize=False)
 
 
 def ssr_path(path: SearchPath, e0: np.ndarray) -> np.ndarray:
@@ -134,6 +141,44 @@ def ssr_path(path: SearchPath, e0: np.ndarray) -> np.ndarray:
     out = total[None, :] - quad
     out[~path.valid] = np.inf
     return out[:, 0] if one else out
+
+
+def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
+                  pair_moments: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""S_0 and the SSR path for entity-block bootstrap samples, without forming them.
+
+    Sample *r* puts residual block ``blocks[draws[r, i]]`` (length T) on entity
+    *i*'s regressors (balanced panel, rows sorted by entity then time).  With
+    :math:`P_{ij} = Z_i^{*\prime} e_j` pre-computed,
+    :math:`Z^{*\prime}y^b = \sum_i P_{i,d_i}`, :math:`\hat\theta^b = G^{-1}Z^{*\prime}y^b`,
+    :math:`a^b(\gamma) = \sum_{q\le\gamma} x\,y^b - C(\gamma)'\hat\theta^b` and
+    :math:`S_0^b = y^{b\prime}y^b - \hat\theta^{b\prime}Z^{*\prime}y^b`.
+
+    Returns ``(S0 (R,), SSR (R, g))``.
+    """
+    from scipy.linalg import cho_solve
+
+    N, T = blocks.shape
+    R = draws.shape[0]
+    ent_sorted = path.order // T
+    t_sorted = path.order % T
+    yb_sorted = blocks[draws[:, ent_sorted], t_sorted[None, :]]          # (R, n)
+    yty = (blocks ** 2).sum(axis=1)[draws].sum(axis=1)                  # (R,)
+    araw = np.cumsum(yb_sorted[:, :, None] * path.xs[None, :, :], axis=1)[:, path.pos]  # (R, g, k)
+    if path.Gfac is not None:
+        if pair_moments is None:
+            pair_moments = np.einsum("itp,jt->pij", path.Zw.reshape(N, T, -1), blocks, optimize=False)
+        zty = pair_moments[:, np.arange(N)[None, :], draws].sum(axis=2)   # (p, R)
+        theta = cho_solve(path.Gfac, zty)
+        s0 = yty - (zty * theta).sum(axis=0)
+        a = araw - np.einsum("gpk,pr->rgk", path.C, theta, optimize=False)
+    else:
+        s0, a = yty, araw
+    Binv = np.where(path.valid[:, None, None], path.Binv, 0.0)
+    quad = np.einsum("rgk,gkl,rgl->rg", a, Binv, a, optimize=False)
+    ssr = s0[:, None] - quad
+    ssr[:, ~path.valid] = np.inf
+    return s0, ssr
 
 
 def lr_ci(ssr: np.ndarray, candidates: np.ndarray, sigma2: float, alpha: float) -> tuple[float, float]:

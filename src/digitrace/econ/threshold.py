@@ -110,6 +110,17 @@ def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
     return u[ok]
 
 
+def _blas_single_thread():
+    """Limit BLAS to one thread: tall-skinny products are slower multithreaded."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
               controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
@@ -157,6 +168,19 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         ``.thresholds``, ``.ci``, ``.f_stats``, ``.p_values``, ``.crit_values``,
         regime coefficients in ``.params`` / ``.se``.
     """
+    with _blas_single_thread():
+        return _threshold_impl(data, y, x, q, entity, time, controls=controls,
+                               n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
+                               sigma=sigma, grid=grid, alpha=alpha, vcov=vcov,
+                               time_effects=time_effects)
+
+
+def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
+              controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
+              bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
+              grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
+              time_effects: bool = False) -> ThresholdResult:
+    """Implementation of :func:`threshold` (BLAS limited to one thread by the caller)."""
     check_option("sigma", sigma, ("hansen", "xthreg"))
     check_option("vcov", vcov, ("classical", "cluster"))
     xs = [x] if isinstance(x, str) else list(x)
@@ -339,17 +363,19 @@ def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
     """
     blocks = e0.reshape(N, T)
     out = np.empty(reps)
+    if path.Gfac is not None:
+        p = path.Zw.shape[1]
+        Zt = path.Zw.reshape(N, T, p).transpose(2, 0, 1).reshape(p * N, T)
+        pair = (Zt @ blocks.T).reshape(p, N, N)          # P[:, i, j] = Z_i' e_j
+    else:
+        pair = None
     for s in range(0, reps, chunk):
         r = min(chunk, reps - s)
         draw = rng.integers(0, N, size=(r, N))
-        Yb = blocks[draw].reshape(r, N * T).T            # (n, r)
-        E = K.residualize(path, Yb)
-        s0 = (E ** 2).sum(axis=0)
-        ssr = K.ssr_path(path, E)
-        s1 = ssr.min(axis=0)
+        s0, ssr = K.bootstrap_ssr(path, blocks, draw, pair)
+        s1 = ssr.min(axis=1)
         out[s:s + r] = (s0 - s1) / (s1 / df_sigma)
     return out
-
 
 _callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
 _callable(__name__, threshold)
