@@ -129,7 +129,9 @@ def critic_kernel(Z: np.ndarray, ddof: int = 1) -> tuple[np.ndarray, np.ndarray,
     conflict = (1.0 - R).sum(axis=1)
     C = sigma * conflict
     if C.sum() <= 0:
-        raise SpecificationError("CRITIC information is zero for every indicator")
+        raise SpecificationError(
+            "CRITIC information is zero for every indicator: they are all constant or "
+            "perfectly positively correlated (r = 1), so there is no contrast to weight")
     return C / C.sum(), sigma, conflict
 
 
