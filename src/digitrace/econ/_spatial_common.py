@@ -56,9 +56,9 @@ def prepare_weights(W: Any, ids: Sequence[Any] | None, *, row_standardize: bool,
         M = sp.csr_matrix(W.to_numpy(dtype=float))
     elif hasattr(W, "sparse") and hasattr(W, "id_order"):  # libpysal W
         labels = list(W.id_order)
-        M = sp.csr_matrix(W.sparse, dtype=float)
+        M = sp.csr_matrix(W.sparse, dtype=float, copy=True)
     elif sp.issparse(W):
-        M = sp.csr_matrix(W, dtype=float)
+        M = sp.csr_matrix(W, dtype=float, copy=True)
     else:
         arr = np.asarray(W, dtype=float)
         if arr.ndim != 2:
