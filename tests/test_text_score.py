@@ -161,3 +161,29 @@ def test_generated_cjk_pdf(tmp_path):
     r = s.iloc[0]
     assert (r.entity, r.year, r.big_data, r.cloud, r.blockchain, r.digital_application, r.total) == \
         ("000777", 2021, 1, 2, 0, 1, 4)
+
+
+def test_cli_score_and_report(corpus, tmp_path, capsys):
+    from digitrace.cli import main
+
+    main(["text", "score", str(corpus), "--out", str(tmp_path / "o"), "--engine", "local", "--quiet"])
+    assert "19 documents (3 errors)" in capsys.readouterr().err
+    main(["text", "report", str(tmp_path / "o"), "-f", "csv"])
+    out = capsys.readouterr()
+    assert out.out.splitlines()[0].startswith("year,n_docs,mean_ai")
+    assert "3 documents failed" in out.err
+    with pytest.raises(SystemExit) as ex:
+        main(["text", "score", str(tmp_path / "missing"), "--out", str(tmp_path / "x")])
+    assert ex.value.code == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_text_import_is_light():
+    import json
+
+    code = ("import sys, json, digitrace; digitrace.count_keywords('大数据'); "
+            "import digitrace.text.score, digitrace.text.corpora; "
+            "print(json.dumps([m for m in ('dask', 'distributed', 'duckdb', 'pypdfium2') "
+            "if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
