@@ -39,6 +39,7 @@ def test_provincial_cross_section_strips_boilerplate(data_dir):
         for chrome in ("相关报道", "打印本页", "关闭窗口", "扫一扫", "分享到"):
             assert chrome not in tail, (f.name, chrome)
         assert "【字号" not in body and "下载\n打印" not in body
+        assert "\n附件" not in body and "名词解释" not in body[-200:], f.name
     assert (p["n_chars"] > 9000).all()
 
 

@@ -38,7 +38,7 @@ ANNUAL_DIR = Path("text/annual_reports")
 
 _END_CHROME = re.compile(r"^(相关报道[:：]?|相关文档[:：]?|扫一扫在手机打开当前页|【?打印本页】?|【?关闭窗口】?|"
                          r"》》点击.*|分享到.*|编辑[:：].*|[（(]来源[:：].*[）)])$")
-_NOTES = re.compile(r"^(名词解释|注释|名词注释|.{0,16}名词注释|附件?[:：]?名词解释)$")
+_NOTES = re.compile(r"^(名词解释|注释|名词注释|.{0,16}名词注释|附件[0-9一二三四五六七八九十]*[:：]?(名词解释)?)$")
 
 
 def strip_web_boilerplate(text: str, *, keep_notes: bool = False) -> str:
@@ -48,8 +48,10 @@ def strip_web_boilerplate(text: str, *, keep_notes: bool = False) -> str:
     60 lines; otherwise the text is kept from the top) and ends before the
     first trailing chrome line after it (相关报道：, 打印本页, 关闭窗口,
     扫一扫在手机打开当前页, 分享到…, 编辑：…, （来源：…）).  Unless
-    ``keep_notes`` is True, an appended glossary (名词解释 / 注释) is cut too,
-    so that definitions of terms do not count as attention.
+    ``keep_notes`` is True, appendices (a line 附件, 附件1 …) and an appended
+    glossary (名词解释 / 注释) are cut too, so that lists of tasks and
+    definitions of terms do not count as attention (广东, 江西, 内蒙古, 四川,
+    海南 append them).
     """
     lines = text.replace("\r\n", "\n").split("\n")
     start = 0
