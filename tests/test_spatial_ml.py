@@ -194,7 +194,18 @@ def test_bad_inputs(columbus):
         spatial_regression(d2, "CRIME", ["INC", "INC2"], W)
     with pytest.raises(DataError, match="NOPE"):
         spatial_regression(df, "CRIME", ["NOPE"], W)
-    with pytest.raises(ConvergenceError):
+    with pytest.raises(SpecificationError, match="constant"):
         spatial_regression(df.assign(CRIME=5.0), "CRIME", X, W, effects=False)
     with pytest.raises(ValueError, match="model"):
         spatial_regression(df, "CRIME", X, W, model="sac")
+
+
+def test_convergence_failures_are_reported():
+    from digitrace.econ._spatial_fit import _inverse, _maximise
+
+    with pytest.raises(ConvergenceError, match="boundary"):
+        _maximise(lambda r: r, -1.0, 1.0)  # increasing likelihood: optimum at the edge
+    with pytest.raises(ConvergenceError, match="not finite"):
+        _maximise(lambda r: np.log(0.0 * r), -1.0, 1.0)
+    with pytest.raises(ConvergenceError, match="positive definite"):
+        _inverse(np.array([[1.0, 2.0], [2.0, 1.0]]))

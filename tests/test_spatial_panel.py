@@ -241,5 +241,7 @@ def test_bad_panels(cigar):
         spatial_panel(d2, "logc", ["logp", "region"], W, "state", "year", fe="entity")
     with pytest.raises(SpecificationError, match="W is 45x45"):
         spatial_panel(d, "logc", X, W[:45, :45], "state", "year")
+    with pytest.raises(SpecificationError, match="absorbed"):
+        spatial_panel(d.assign(logc=d.state * 1.0), "logc", X, W, "state", "year", fe="entity")
     with pytest.raises(ValueError, match="fe"):
         spatial_panel(d, "logc", X, W, "state", "year", fe="both")

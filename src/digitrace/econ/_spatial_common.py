@@ -128,6 +128,15 @@ def check_design(X: np.ndarray, names: Sequence[str], what: str = "design") -> N
         kept.append(j)
 
 
+def check_dependent(y: np.ndarray, name: str, absorbed: bool = False) -> None:
+    """Raise :class:`SpecificationError` when ``y`` has no variation left to explain."""
+    scale = max(1.0, float(np.abs(y).max())) if y.size else 1.0
+    dev = y - (0.0 if absorbed else y.mean())
+    if float(dev @ dev) <= 1e-20 * scale * scale * max(len(y), 1):
+        what = "is fully absorbed by the fixed effects" if absorbed else "is constant"
+        raise SpecificationError(f"the dependent variable {name!r} {what}; nothing to estimate")
+
+
 def simulate_effects(model: str, xnames: Sequence[str], b_idx: Sequence[int],
                      t_idx: Sequence[int | None], rho_idx: int | None, params: np.ndarray,
                      vcov: np.ndarray, W: sp.csr_matrix, eigs: np.ndarray | None,

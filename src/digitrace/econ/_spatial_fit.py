@@ -62,15 +62,17 @@ def _maximise(f, lo: float, hi: float, grid: int = 41) -> tuple[float, int]:
     """Maximise scalar ``f`` on (lo, hi): grid, then bounded Brent around the best point."""
     a, b = lo + _EDGE, hi - _EDGE
     xs = np.linspace(a, b, grid)
-    vals = np.array([f(x) for x in xs])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vals = np.array([f(x) for x in xs])
     if not np.isfinite(vals).any():
         raise ConvergenceError("the concentrated log-likelihood is not finite anywhere "
                                f"on the admissible interval ({lo:.4f}, {hi:.4f})")
     vals[~np.isfinite(vals)] = -np.inf
     i = int(np.argmax(vals))
     left, right = xs[max(i - 1, 0)], xs[min(i + 1, grid - 1)]
-    res = minimize_scalar(lambda x: -f(x), bounds=(left, right), method="bounded",
-                          options={"xatol": 1e-12, "maxiter": 500})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = minimize_scalar(lambda x: -f(x), bounds=(left, right), method="bounded",
+                              options={"xatol": 1e-12, "maxiter": 500})
     if not res.success or not np.isfinite(res.fun):
         raise ConvergenceError(f"the spatial parameter search did not converge: {res.message}")
     x = float(res.x)

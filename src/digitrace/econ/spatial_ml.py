@@ -25,8 +25,8 @@ import pandas as pd
 
 from .._results import Provenance, array_sha256, check_option
 from ..errors import DataError
-from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_design,
-                              prepare_weights, sdm_tests, simulate_effects)
+from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent,
+                              check_design, prepare_weights, sdm_tests, simulate_effects)
 from ._spatial_fit import fit_error, fit_lag
 from ._spatial_kernels import LogDet
 
@@ -51,6 +51,7 @@ def _design(data: pd.DataFrame, y: str, x: Sequence[str], W, durbin: bool, const
     if not np.isfinite(yv).all():
         raise DataError("missing or infinite values in the dependent variable", column=y,
                         row=data.index[np.flatnonzero(~np.isfinite(yv))[0]])
+    check_dependent(yv, y)
     check_design(Xv, names)
     return yv, Xv, names
 

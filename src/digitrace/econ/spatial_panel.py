@@ -33,8 +33,8 @@ from .._results import Provenance, array_sha256, check_option
 import scipy.sparse as sp
 
 from ..errors import DataError, SpecificationError
-from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_design,
-                              prepare_weights, sdm_tests, simulate_effects)
+from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent,
+                              check_design, prepare_weights, sdm_tests, simulate_effects)
 from ._spatial_fit import MLFit, fit_error, fit_lag, information, lee_yu_elhorst
 from ._spatial_kernels import LogDet, stack_lag
 
@@ -118,7 +118,8 @@ def panel_lm_tests(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity
     ents, pers, vals = _panel_arrays(data, [y, *xs], entity, time)
     N, T = len(ents), len(pers)
     Wm = prepare_weights(W, ents, row_standardize=row_standardize, positional_order="sorted-entity")
-    v = demean(vals, N, T, fe) if fe != "none" else vals
+    v = demean(vals, N, T, fe)
+    check_dependent(v[:, 0], y, absorbed=True)
     check_design(v[:, 1:], xs)
     return _lm_tests(v[:, 0], v[:, 1:], Wm, T)
 
@@ -249,6 +250,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
     yd = demean(yr, N, T, fe)
     Xd = demean(Xr, N, T, fe)
     Wyd = demean(stack_lag(Wm, yr, T), N, T, fe)
+    check_dependent(yd, y, absorbed=True)
     check_design(Xd, names, "design after removing the fixed effects")
     family = "lag" if model in ("sar", "sdm") else "error"
     if lee_yu == "transform":
