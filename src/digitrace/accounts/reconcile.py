@@ -88,7 +88,7 @@ def _noyear(y: int, years: list[int], scope: str = "china") -> str:
     if not years:
         return "no NBS table"
     near = min(years, key=lambda z: abs(z - y))
-    return f"{pre}no NBS IO table for {y} (tables: {', '.join(map(str, years))}; nearest {near})"
+    return f"{pre}no NBS IO table for {y} in these accounts (years: {', '.join(map(str, years))}; nearest {near})"
 
 
 def _row(fig, table, est, ours, comparable, reason) -> dict:
