@@ -168,7 +168,7 @@ def test_result_protocol(fits):
     assert "rho" in r.params.index and "lambda" in fits["sem"].params.index
     assert isinstance(r.pvalues, pd.Series) and r.pvalues.index.equals(r.params.index)
     assert r.nobs == 49 and r.dep_var == "CRIME" and 0 < r.r2 < 1
-    assert r.fe_rows == {} and "rho" in r.extra_rows
+    assert r.fe_rows == {} and "Log-likelihood" in r.extra_rows
     assert r.model_name.startswith("SDM")
     assert set(r.effects.columns) >= {"direct", "indirect", "total", "direct_se", "indirect_se", "total_se"}
     assert "INC" in r.summary() and r.to_frame().shape == (6, 4)

@@ -271,8 +271,7 @@ class SpatialMLResult(Result):
 
     @property
     def extra_rows(self) -> dict[str, str]:
-        p = self.spatial_param
-        rows = {p: f"{self.params[p]:.4f}", "Log-likelihood": f"{self.loglik:.3f}"}
+        rows = {"Log-likelihood": f"{self.loglik:.3f}"}  # rho/lambda is a coefficient row
         if self.n_periods > 1:
             rows["Lee-Yu correction"] = self.lee_yu
         return rows
