@@ -27,25 +27,40 @@ import numpy as np
 SCALARS = ("G", "G_w", "G_nb", "G_t")
 
 
-def positive_part_sums(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+def positive_part_sums(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int,
+                       return_moments: bool = False):
     """Batched :math:`P_{jh}` for ``y``, ``g``, ``w`` of shape ``(B, n)``; returns ``(B, k, k)``.
 
-    ``g`` holds integer group codes ``0..k-1``.  Ties contribute zero whatever their order.
+    ``g`` holds integer group codes ``0..k-1``.  Ties contribute zero whatever their order,
+    so an unstable sort is fine.  With ``return_moments`` also returns the group weight
+    totals ``W`` and weighted means ``mu`` (both ``(B, k)``) from the same pass.
     """
     y = np.atleast_2d(np.asarray(y, dtype=float))
-    g = np.atleast_2d(g)
-    w = np.atleast_2d(np.asarray(w, dtype=float))
+    g = np.broadcast_to(np.atleast_2d(g), y.shape)
+    w = np.broadcast_to(np.atleast_2d(np.asarray(w, dtype=float)), y.shape)
     # differences are shift invariant: centre on the row minimum to limit cancellation
-    y = y - y.min(axis=1, keepdims=True)
-    order = np.argsort(y, axis=1, kind="stable")
+    shift = y.min(axis=1, keepdims=True)
+    y = y - shift
+    order = np.argsort(y, axis=1)
     ys = np.take_along_axis(y, order, axis=1)
-    gs = np.take_along_axis(np.broadcast_to(g, y.shape), order, axis=1)
-    ws = np.take_along_axis(np.broadcast_to(w, y.shape), order, axis=1)
-    onehot = (gs[..., None] == np.arange(k)).astype(float) * ws[..., None]   # (B, n, k)
-    cnt = np.cumsum(onehot, axis=1) - onehot                                  # exclusive
-    ssum = np.cumsum(onehot * ys[..., None], axis=1) - onehot * ys[..., None]
-    contrib = ys[..., None] * cnt - ssum                                     # (B, n, k)
-    return np.einsum("bnj,bnh->bjh", onehot, contrib)
+    gs = np.take_along_axis(g, order, axis=1)
+    onehot = (gs[..., None] == np.arange(k)).astype(float)                   # (B, n, k)
+    if not (w == 1).all():
+        onehot *= np.take_along_axis(w, order, axis=1)[..., None]
+    wy = onehot * ys[..., None]
+    cnt = np.cumsum(onehot, axis=1)
+    cnt -= onehot                                                            # exclusive
+    ssum = np.cumsum(wy, axis=1)
+    ssum -= wy
+    cnt *= ys[..., None]
+    cnt -= ssum                                                              # contributions
+    P = np.matmul(onehot.transpose(0, 2, 1), cnt)
+    if not return_moments:
+        return P
+    W = onehot.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mu = np.where(W > 0, wy.sum(axis=1) / np.where(W > 0, W, 1.0) + shift, 0.0)
+    return P, W, mu
 
 
 def dagum_terms(P: np.ndarray, W: np.ndarray, mu: np.ndarray) -> dict[str, np.ndarray]:
@@ -111,8 +126,7 @@ def group_moments(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int) -> tuple[
 def dagum(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int) -> dict[str, np.ndarray]:
     """Dagum terms for one or a batch of samples (``y`` of shape ``(n,)`` or ``(B, n)``)."""
     y2 = np.atleast_2d(np.asarray(y, dtype=float))
-    W, mu = group_moments(y2, g, w, k)
-    P = positive_part_sums(y2, g, w, k)
+    P, W, mu = positive_part_sums(y2, g, w, k, return_moments=True)
     return dagum_terms(P, W, mu)
 
 

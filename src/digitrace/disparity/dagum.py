@@ -148,13 +148,14 @@ def _pairs(mean: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def _row_vector(t: dict[str, np.ndarray], b: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+def _row_vector(t: dict[str, np.ndarray], b: Any, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Terms in :meth:`DagumResult.to_frame` row order; ``b`` an index or slice."""
     k = t["Gjh"].shape[1]
-    v = [t["G"][b], t["G_w"][b], t["G_nb"][b], t["G_t"][b]]
-    v += [t["Gjh"][b, j, j] for j in range(k)]
+    cols = [t["G"][b], t["G_w"][b], t["G_nb"][b], t["G_t"][b]]
+    cols += [t["Gjh"][b, j, j] for j in range(k)]
     for j, h in pairs:
-        v += [t["Gjh"][b, j, h], t["D"][b, j, h]]
-    return np.asarray(v)
+        cols += [t["Gjh"][b, j, h], t["D"][b, j, h]]
+    return np.stack(cols, axis=-1)
 
 
 def _bootstrap(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int, B: int,
@@ -169,7 +170,7 @@ def _bootstrap(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int, B: int,
         b = min(chunk, B - start)
         idx = np.concatenate([m[rng.integers(0, len(m), size=(b, len(m)))] for m in members], axis=1)
         t = K.dagum(y[idx], gcat, w[idx], k)
-        out.extend(_row_vector(t, i, pairs) for i in range(b))
+        out.append(_row_vector(t, slice(None), pairs))
     return np.vstack(out)
 
 

@@ -44,7 +44,7 @@ def local_moran_sims(z: np.ndarray, w: sparse.csr_matrix, permutations: int,
     off.eliminate_zeros()
     card = np.diff(off.indptr)
     max_card = int(card.max()) if n else 0
-    ids = draw_ids(n - 1, max_card, permutations, rng)              # (P, K)
+    ids = draw_ids(n - 1, max_card, permutations, rng).astype(np.int32)  # (P, K)
     # padded neighbour-weight matrix (n, K)
     wpad = np.zeros((n, max(max_card, 1)))
     for c in np.unique(card):
@@ -61,7 +61,7 @@ def local_moran_sims(z: np.ndarray, w: sparse.csr_matrix, permutations: int,
             lag = np.zeros((rows.size, permutations))
         else:
             j = ids[None, :, :] + (ids[None, :, :] >= rows[:, None, None])  # skip site i
-            lag = np.einsum("spk,sk->sp", z[j], wpad[rows])
+            lag = np.matmul(z[j], wpad[rows][:, :, None])[..., 0]
         sims[rows] = scaling * z[rows, None] * (lag + self_w[rows, None] * z[rows, None])
     return sims
 
