@@ -107,3 +107,35 @@ def test_bad_digital_input_is_clear():
         chain_measures(three_sector(), digital=pd.Series({"3": 1.5}))
     with pytest.raises(DigitraceError, match="no digital sector"):
         chain_measures(three_sector(), digital=pd.Series({"3": 0.0}))
+
+
+@pytest.mark.parametrize("name", ["china_2017_149", "china_2017_42", "china_2002_122"])
+def test_real_tables_identities(data_dir, name):
+    import digitrace as dt
+    from digitrace.chain import chain_measures
+
+    t = dt.load_io_table(data_dir / "io" / "nbs" / f"{name}.csv")
+    res = chain_measures(t)
+    s = res.sectors
+    assert (s["complete"] >= s["direct"] - 1e-12).all()
+    assert (s["extraction_output_loss"] >= -1e-6 * s["output"]).all()
+    assert 0 < res.final_demand["consumption"] < 1
+    assert res.network["n_digital_sectors"] >= 1
+    # every role the channels need exists in every vintage
+    assert {"rnd", "manufacturing", "trade"} <= set(s["role"])
+    assert res.channels()["value"].notna().all()
+
+
+def test_cli_chain_writes_long_and_channels(data_dir, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "chain.csv"
+    r = subprocess.run([sys.executable, "-m", "digitrace", "chain", "--data", str(data_dir), "--sources", "nbs",
+                        "--format", "csv", "--out", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    long = pd.read_csv(out, dtype={"sector": str})
+    assert list(long.columns) == ["year", "source", "sector", "indicator", "value"]
+    ch = pd.read_csv(tmp_path / "chain_channels.csv")
+    assert set(ch["channel"]) == {"rnd", "production", "consumption", "collaboration"}
+    assert sorted(ch["year"].unique()) == [2002, 2005, 2010, 2015, 2017, 2018, 2020]

@@ -28,7 +28,12 @@ DEFAULT_THRESHOLD = 0.5
 #: coefficient threshold for a "digital linkage" (density and reach)
 DEFAULT_TAU = 0.001
 
-FD_ROLES = ("household", "government", "gfcf", "exports")
+#: final-demand groups: "consumption" = household + government consumption (the only
+#: split the non-competitive 42-sector tables publish, as TC), so it is comparable
+#: across every vintage; household and government are reported where published.
+FD_GROUPS = {"household": ("household",), "government": ("government",),
+             "consumption": ("household", "government", "consumption"),
+             "gfcf": ("gfcf",), "exports": ("exports",)}
 
 
 @dataclass(frozen=True, repr=False)
@@ -89,7 +94,7 @@ class ChainMeasures(Result):
             ("rnd", "digital_input_share_rnd", wmean("input_share", rnd)),
             ("production", "direct_intensity_manufacturing", wmean("direct", man)),
             ("production", "complete_intensity_manufacturing", wmean("complete", man)),
-            ("consumption", "fd_digital_content_household", float(self.final_demand.get("household", np.nan))),
+            ("consumption", "fd_digital_content_consumption", float(self.final_demand.get("consumption", np.nan))),
             ("consumption", "direct_intensity_trade_logistics", wmean("direct", trade_log)),
             ("collaboration", "digital_linkage_density", float(self.network["digital_linkage_density"])),
             ("collaboration", "downstream_reach", float(self.network["downstream_reach"])),
@@ -102,11 +107,17 @@ class ChainMeasures(Result):
         return out
 
 
+def table_label(table: IOTable) -> str:
+    """Short source label: ``NBS-149``, ``NBS-42nc`` (non-competitive) or ``OECD-45``."""
+    fam = "OECD" if "USD" in table.unit else "NBS"
+    return f"{fam}-{table.n}{'nc' if table.kind == 'noncompetitive' else ''}"
+
+
 def _digital_shares(table: IOTable, digital) -> pd.Series:
     if digital is None:
         from ..classify import sectors as classify_sectors
 
-        digital = classify_sectors(table)["digital_core_share"]
+        digital = classify_sectors(table)["core_share"]
     if isinstance(digital, pd.DataFrame):
         raise DigitraceError("digital must be a Series of shares or a list of sector codes")
     if not isinstance(digital, pd.Series):
@@ -186,8 +197,8 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
     }, index=pd.Index(table.codes, name="sector"))
     F = table.final_demand
     fd = {}
-    for role in FD_ROLES:
-        cols = [c for c, r in table.final_demand_labels.items() if r == role and c in F.columns]
+    for role, members in FD_GROUPS.items():
+        cols = [c for c, r in table.final_demand_labels.items() if r in members and c in F.columns]
         if cols:
             fd[role] = float(C.final_demand_content(L, v, s.to_numpy(), F[cols].to_numpy(float).sum(axis=1, keepdims=True))[0])
     down, up = C.reach(L, is_dig, tau)
@@ -205,6 +216,6 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
     inputs = ((src, file_sha256(src)),) if src and os.path.exists(src) else ()
     return ChainMeasures(
         sectors=sectors, final_demand=pd.Series(fd, dtype=float), network=network,
-        year=int(table.year), source=os.path.basename(src) or "table",
+        year=int(table.year), source=table_label(table),
         provenance=Provenance("digitrace.chain.chain_measures", {"threshold": threshold, "tau": tau},
                               inputs, "Miller & Blair (2009); Antràs et al. (2012); Miller & Temurshoev (2017)"))
