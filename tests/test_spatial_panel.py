@@ -245,3 +245,14 @@ def test_bad_panels(cigar):
         spatial_panel(d.assign(logc=d.state * 1.0), "logc", X, W, "state", "year", fe="entity")
     with pytest.raises(ValueError, match="fe"):
         spatial_panel(d, "logc", X, W, "state", "year", fe="both")
+
+
+def test_regtable_accepts_spatial_results(cigar):
+    from digitrace.econ import regtable
+
+    a = fit(cigar, model="sdm", fe="twoways", effects=True)
+    b = fit(cigar, model="sem", fe="entity")
+    out = regtable([a, b])
+    text = out if isinstance(out, str) else str(getattr(out, "to_markdown", lambda: out)())
+    for label in ("rho", "lambda", "Entity FE", "Time FE", "W_logp"):
+        assert label in text
