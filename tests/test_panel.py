@@ -317,3 +317,13 @@ def test_nbs_export_ragged_row_names_line(tmp_path):
                  encoding="utf-8")
     with pytest.raises(DataError, match=r"bad_export.csv, row line 6: 6 fields where the header has 4"):
         load_panel(f)
+
+
+def test_province_name_and_code_columns_must_agree(tmp_path):
+    f = tmp_path / "mix.csv"
+    f.write_text("adcode,province_cn,year,x\n110000,北京,2019,1\n610000,山西,2019,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_panel(f)
+    msg = str(exc.value)
+    assert "mix.csv" in msg and "line 3" in msg and "column province_cn" in msg and "'山西'" in msg
+    assert load_panel(f, check_names=False).provinces == (110000, 610000)

@@ -191,6 +191,36 @@ def _numeric_like(s: pd.Series) -> bool:
     return bool(len(txt)) and bool(pd.to_numeric(txt, errors="coerce").notna().all())
 
 
+def _cross_check_names(raw: pd.DataFrame, adcode: pd.Series, pcol: str, rows: pd.Series,
+                       path: Path) -> tuple[str, ...]:
+    """Other province columns (names, codes) must agree with the key column.
+
+    A column whose labels do not all resolve is not a province column and is skipped.
+    Returns the columns that were checked.
+    """
+    from .provinces import _lookup
+
+    lower = {str(c).strip().lower(): c for c in raw.columns}
+    checked = []
+    for cand in PROVINCE_COLUMNS:
+        col = lower.get(cand)
+        if col is None or col == pcol:
+            continue
+        labels = raw[col]
+        mapping = {u: _lookup(u) for u in pd.unique(labels.astype(object))}
+        other = labels.astype(object).map(mapping)
+        if other.isna().any():
+            continue
+        bad = (other.astype("int64").to_numpy() != adcode.to_numpy())
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(f"province columns disagree: {pcol}={raw[pcol].iloc[i]!r} but "
+                            f"{col}={labels.iloc[i]!r} ({int(bad.sum())} rows)", file=path,
+                            row=f"line {rows.iloc[i]}", column=col)
+        checked.append(str(col))
+    return tuple(checked)
+
+
 def _parse_years(s: pd.Series, path: Path, column: str, rows: pd.Series) -> pd.Series:
     txt = s.astype(str).str.strip().str.replace(r"\s*年$", "", regex=True).str.replace(r"\.0$", "", regex=True)
     ok = txt.str.fullmatch(r"(1[89]|2[01])\d\d")
@@ -206,7 +236,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
                value_vars: Sequence[str] | None = None, layout: Layout = "auto",
                name: str = "value", aggregates: Literal["drop", "error"] = "drop",
                duplicates: Literal["raise", "first"] = "raise", sheet: str | int = 0,
-               detect: bool = True, alpha: float = 0.01) -> Panel:
+               detect: bool = True, alpha: float = 0.01, check_names: bool = True) -> Panel:
     """Read a province panel file and normalise provinces to adcodes.
 
     Parameters
@@ -237,6 +267,9 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
         Run the duplicate-series detector.
     alpha : float
         Threshold of the detector (see :func:`find_duplicate_series`).
+    check_names : bool
+        Other province columns (e.g. ``province_cn`` next to ``adcode``) must name the same
+        province on every row; a disagreement raises a :class:`DataError` naming the line.
 
     Returns
     -------
@@ -286,6 +319,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
         dropped = tuple(dict.fromkeys(str(x) for x in raw.loc[agg, pcol]))
         raw, rows = raw[~agg], rows[~agg]
     adcode = resolve_provinces(raw[pcol], file=p, column=pcol, rows=list(rows))
+    cross = _cross_check_names(raw, adcode, pcol, rows, p) if check_names else ()
 
     # --- to long -----------------------------------------------------------
     keys = {pcol} | ({ycol} if ycol else set())
@@ -380,7 +414,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
                                       "provinces", "rows", "p_chance"]))
     prov = Provenance(
         method="digitrace.data.load_panel",
-        params={"province": pcol, "year": ycol, "variable": variable, "value": value,
+        params={"province": pcol, "cross_checked": cross, "year": ycol, "variable": variable, "value": value,
                 "layout": layout, "aggregates": aggregates, "duplicates": duplicates,
                 "detect": detect, "alpha": alpha},
         inputs=((str(p), file_sha256(p)),))
