@@ -116,9 +116,12 @@ def main() -> None:
             f"| gross between G_nb + G_t | {r_dt.between + r_dt.transvariation:.6f} | {r_sp.between:.6f} (\"between\") |\n"
             f"| net between G_nb | {r_dt.between:.6f} | — |\n"
             f"| transvariation G_t | {r_dt.transvariation:.6f} | {r_sp.overlap:.6f} (\"overlap\", a residual) |\n\n"
-            "The published Gini of this series is 0.3537237117 (PySAL inequality 1.1.2 test suite); "
-            "statspai's total differs, and its gross between term divides the pairwise mean "
-            "difference by μ_h + μ_k instead of 2μ, so its decomposition is not Dagum's.\n")
+            "The published Gini of this series is 0.3537237117 (PySAL inequality 1.1.2 test suite). "
+            "statspai's total is the small-sample-corrected Gini (× n/(n−1) = 32/31), and its "
+            "group Ginis are corrected the same way, so its G_w differs too; its gross between "
+            "term is Σ 2 p_h p_k Δ_hk/(μ_h + μ_k) where Dagum's is Σ p_h p_k Δ_hk/μ "
+            "(Δ_hk = E|y_h − y_k|), and the remaining \"overlap\" is a residual. So its "
+            "decomposition is not Dagum's (1997), as issue 4 says.\n")
     except Exception as exc:  # noqa: BLE001
         sp_line = f"statspai unavailable ({type(exc).__name__})"
         t_sp1 = t_sp = float("nan")
