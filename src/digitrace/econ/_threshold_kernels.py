@@ -143,39 +143,42 @@ def ssr_path(path: SearchPath, e0: np.ndarray) -> np.ndarray:
     return out[:, 0] if one else out
 
 
-def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
-                  pair_moments: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    r"""S_0 and the SSR path for entity-block bootstrap samples, without forming them.
+def bootstrap_ssr(path: SearchPath, blocks: np.ndarray,
+                  draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""S_0 and the SSR path for entity-block bootstrap samples, without refitting.
 
     Sample *r* puts residual block ``blocks[draws[r, i]]`` (length T) on entity
-    *i*'s regressors (balanced panel, rows sorted by entity then time).  With
-    :math:`P_{ij} = Z_i^{*\prime} e_j` pre-computed,
-    :math:`Z^{*\prime}y^b = \sum_i P_{i,d_i}`, :math:`\hat\theta^b = G^{-1}Z^{*\prime}y^b`,
-    :math:`a^b(\gamma) = \sum_{q\le\gamma} x\,y^b - C(\gamma)'\hat\theta^b` and
-    :math:`S_0^b = y^{b\prime}y^b - \hat\theta^{b\prime}Z^{*\prime}y^b`.
+    *i*'s regressors (balanced panel, rows sorted by entity then time).  The
+    regressors are fixed, so :math:`G = Z^{*\prime}Z^*`, :math:`C(\gamma)` and
+    :math:`B(\gamma)^{-1}` are reused:
+    :math:`\hat\theta^b = G^{-1}Z^{*\prime}y^b`,
+    :math:`a^b(\gamma) = \sum_{q\le\gamma} x\,y^b - C(\gamma)'\hat\theta^b`,
+    :math:`S_0^b = y^{b\prime}y^b - \hat\theta^{b\prime}Z^{*\prime}y^b` and
+    :math:`S^b(\gamma) = S_0^b - a^{b\prime}B^{-1}a^b`.
 
     Returns ``(S0 (R,), SSR (R, g))``.
     """
     from scipy.linalg import cho_solve
 
     N, T = blocks.shape
-    R = draws.shape[0]
-    ent_sorted = path.order // T
-    t_sorted = path.order % T
-    yb_sorted = blocks[draws[:, ent_sorted], t_sorted[None, :]]          # (R, n)
-    yty = (blocks ** 2).sum(axis=1)[draws].sum(axis=1)                  # (R,)
-    araw = np.cumsum(yb_sorted[:, :, None] * path.xs[None, :, :], axis=1)[:, path.pos]  # (R, g, k)
+    dT = np.ascontiguousarray(draws.T)                                    # (N, R)
+    Yo = blocks[dT].transpose(0, 2, 1).reshape(N * T, -1)                # y^b, original row order
+    yb = Yo[path.order]                                                  # sorted by q
+    yty = (blocks ** 2).sum(axis=1)[dT].sum(axis=0)                      # (R,)
+    # sums of x*y^b between consecutive candidates, then a cumulative sum over candidates
+    last = int(path.pos[-1]) + 1
+    yx = yb[:last, :, None] * path.xs[:last, None, :]                      # (last, R, k)
+    starts = np.r_[0, path.pos[:-1] + 1]
+    araw = np.add.reduceat(yx, starts, axis=0).cumsum(axis=0)            # (g, R, k)
     if path.Gfac is not None:
-        if pair_moments is None:
-            pair_moments = np.einsum("itp,jt->pij", path.Zw.reshape(N, T, -1), blocks, optimize=False)
-        zty = pair_moments[:, np.arange(N)[None, :], draws].sum(axis=2)   # (p, R)
+        zty = path.Zw.T @ Yo                                             # (p, R)
         theta = cho_solve(path.Gfac, zty)
         s0 = yty - (zty * theta).sum(axis=0)
-        a = araw - np.einsum("gpk,pr->rgk", path.C, theta, optimize=False)
+        a = araw - np.einsum("gpk,pr->grk", path.C, theta, optimize=False)
     else:
         s0, a = yty, araw
     Binv = np.where(path.valid[:, None, None], path.Binv, 0.0)
-    quad = np.einsum("rgk,gkl,rgl->rg", a, Binv, a, optimize=False)
+    quad = np.einsum("grk,gkl,grl->rg", a, Binv, a, optimize=False)
     ssr = s0[:, None] - quad
     ssr[:, ~path.valid] = np.inf
     return s0, ssr

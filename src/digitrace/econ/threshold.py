@@ -363,16 +363,10 @@ def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
     """
     blocks = e0.reshape(N, T)
     out = np.empty(reps)
-    if path.Gfac is not None:
-        p = path.Zw.shape[1]
-        Zt = path.Zw.reshape(N, T, p).transpose(2, 0, 1).reshape(p * N, T)
-        pair = (Zt @ blocks.T).reshape(p, N, N)          # P[:, i, j] = Z_i' e_j
-    else:
-        pair = None
     for s in range(0, reps, chunk):
         r = min(chunk, reps - s)
         draw = rng.integers(0, N, size=(r, N))
-        s0, ssr = K.bootstrap_ssr(path, blocks, draw, pair)
+        s0, ssr = K.bootstrap_ssr(path, blocks, draw)
         s1 = ssr.min(axis=1)
         out[s:s + r] = (s0 - s1) / (s1 / df_sigma)
     return out
