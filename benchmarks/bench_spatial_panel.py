@@ -13,6 +13,7 @@ Run ``python benchmarks/bench_spatial_panel.py [N] [T]``; writes
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 import warnings
@@ -81,7 +82,8 @@ def main(N: int = 3000, T: int = 10) -> str:
         f"| spreg {spreg.__version__} `Panel_FE_Lag` | SAR entity FE | {t_sp:.2f} | 1.00 |", "",
         f"digitrace estimates: rho = {r.params['rho']:.4f}, x1 = {r.params['x1']:.4f}, "
         f"W_x1 = {r.params['W_x1']:.4f}; log-determinant method: {r.info['logdet']}.",
-        f"spreg rho (one-way SAR, different model) = {float(np.ravel(m.rho)[0]):.4f}.", "",
+        f"spreg rho (one-way SAR, different model) = {float(np.ravel(m.rho)[0]):.4f}.",
+        f"Load average during the run (shared 2-core machine): {os.getloadavg()[0]:.1f}.", "",
     ]
     text = "\n".join(lines)
     path = Path(__file__).with_name("results") / "spatial_panel.md"
