@@ -26,3 +26,26 @@ def test_debug_shows_traceback(tmp_path):
     r = run("--debug", "io", "summary", str(tmp_path / "missing.csv"))
     assert r.returncode != 0
     assert "Traceback" in r.stderr
+
+
+def test_typer_exit_code_propagates():
+    import typer
+
+    from digitrace import cli
+
+    app = typer.Typer()
+
+    @app.command()
+    def fail() -> None:
+        raise typer.Exit(code=3)
+
+    import pytest
+
+    orig = cli.build_app
+    cli.build_app = lambda: app
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli.main([])
+        assert exc.value.code == 3
+    finally:
+        cli.build_app = orig

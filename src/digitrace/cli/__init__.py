@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     app = build_app()
     try:
-        app(args=args, prog_name="digitrace", standalone_mode=False)
+        rc = app(args=args, prog_name="digitrace", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -79,3 +79,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
               file=sys.stderr)
         sys.exit(1)
+    # with standalone_mode=False click returns typer.Exit codes instead of exiting
+    if isinstance(rc, int) and rc:
+        sys.exit(rc)
