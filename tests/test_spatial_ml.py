@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from digitrace.econ import spatial_regression
 from digitrace.econ._spatial_kernels import LogDet, effect_moments, lag_traces
-from digitrace.econ.spatial_panel import _lm_tests
+from digitrace.econ._spatial_common import lm_tests
 from digitrace.errors import ConvergenceError, DataError, SpecificationError
 
 REF = json.loads((Path(__file__).parent / "reference" / "spatial_econ" / "spreg_reference.json").read_text())
@@ -111,15 +111,16 @@ def test_sdm_tests_match_spreg_and_loglik_differences(fits):
     assert t.loc["Wald SDM vs SAR", "df"] == 2
 
 
-def test_lm_tests_cross_section_match_spreg(columbus):
+def test_lm_tests_cross_section_match_spreg(columbus, fits):
     df, w = columbus
     W = _rowstd(w)
     Xc = np.column_stack([np.ones(len(df)), df[X].to_numpy()])
-    lm = _lm_tests(df["CRIME"].to_numpy(float), Xc, W, 1)
+    lm = lm_tests(df["CRIME"].to_numpy(float), Xc, W, 1)
     ref = REF["columbus_lm"]
     for name, key in (("LM lag", "lm_lag"), ("LM error", "lm_error"),
                       ("robust LM lag", "rlm_lag"), ("robust LM error", "rlm_error")):
         assert lm.loc[name, "statistic"] == pytest.approx(ref[key], rel=1e-8)
+        assert fits["sar"].tests.loc[name, "statistic"] == pytest.approx(ref[key], rel=1e-8)
 
 
 def test_weights_representations_agree(columbus, fits):

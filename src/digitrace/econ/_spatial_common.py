@@ -21,7 +21,7 @@ from scipy import stats
 
 from .._results import Result
 from ..errors import DataError, SpecificationError
-from ._spatial_kernels import effect_moments
+from ._spatial_kernels import effect_moments, stack_lag
 
 MODELS = ("sar", "sem", "sdm", "sdem")
 RHO_NAME = {"sar": "rho", "sdm": "rho", "sem": "lambda", "sdem": "lambda"}
@@ -185,6 +185,37 @@ def simulate_effects(model: str, xnames: Sequence[str], b_idx: Sequence[int],
     return out
 
 
+def lm_tests(y: np.ndarray, X: np.ndarray, W, T: int) -> pd.DataFrame:
+    r"""Classic and robust LM-lag / LM-error on the (demeaned) non-spatial panel.
+
+    With :math:`e` the OLS residuals, :math:`\hat\sigma^2=e'e/NT`,
+    :math:`T_W = T\,\mathrm{tr}(W'W+WW)` and
+    :math:`J = [(\tilde WX\hat\beta)'M(\tilde WX\hat\beta) + T_W\hat\sigma^2]/\hat\sigma^2`:
+    LM-lag :math:`=(e'\tilde Wy/\hat\sigma^2)^2/J`, LM-error
+    :math:`=(e'\tilde We/\hat\sigma^2)^2/T_W` and the robust versions of
+    Anselin et al. (1996) (Elhorst 2014, eq. 3.7–3.10).
+    """
+    nt = len(y)
+    b = np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - X @ b
+    s2 = e @ e / nt
+    trw = float((W.T @ W + W @ W).diagonal().sum())
+    Ttr = T * trw
+    wxb = stack_lag(W, X @ b, T)
+    mwxb = wxb - X @ np.linalg.lstsq(X, wxb, rcond=None)[0]
+    J = (wxb @ mwxb + Ttr * s2) / s2
+    ewe = e @ stack_lag(W, e, T)
+    ewy = e @ stack_lag(W, y, T)
+    out = {
+        "LM lag": (ewy / s2) ** 2 / J,
+        "robust LM lag": (ewy - ewe) ** 2 / (s2 ** 2 * (J - Ttr)),
+        "LM error": (ewe / s2) ** 2 / Ttr,
+        "robust LM error": (ewe - (Ttr / J) * ewy) ** 2 / (s2 ** 2 * Ttr * (1 - Ttr / J)),
+    }
+    return pd.DataFrame([{"test": k, "statistic": float(v), "df": 1,
+                          "p_value": float(stats.chi2.sf(v, 1))} for k, v in out.items()]).set_index("test")
+
+
 def wald(g: np.ndarray, G: np.ndarray, V: np.ndarray) -> float:
     """Wald statistic :math:`g'(GVG')^{-1}g`."""
     return float(g @ np.linalg.solve(G @ V @ G.T, g))
@@ -218,7 +249,7 @@ def sdm_tests(params: np.ndarray, vcov: np.ndarray, b_idx: Sequence[int], t_idx:
     return pd.DataFrame(rows).set_index("test")
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SpatialMLResult(Result):
     """Result of a spatial ML regression (cross-section or panel).
 

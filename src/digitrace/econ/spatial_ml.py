@@ -26,7 +26,8 @@ import pandas as pd
 from .._results import Provenance, array_sha256, check_option
 from ..errors import DataError
 from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent,
-                              check_design, prepare_weights, sdm_tests, simulate_effects)
+                              check_design, lm_tests, prepare_weights, sdm_tests,
+                              simulate_effects)
 from ._spatial_fit import fit_error, fit_lag
 from ._spatial_kernels import LogDet
 
@@ -85,7 +86,8 @@ def spatial_regression(data: pd.DataFrame, y: str, x: str | Sequence[str], W,
     logdet : {"auto", "eig", "lu"}
         Log-determinant method (eigenvalues for N ≤ 1000 under "auto").
     tests : bool, default True
-        For SDM also fit SAR and SEM and report LR and Wald tests.
+        LM-lag / LM-error (classic and robust) on the OLS model; for SDM also fit
+        SAR and SEM and report LR and Wald tests.
 
     Returns
     -------
@@ -118,12 +120,15 @@ def spatial_regression(data: pd.DataFrame, y: str, x: str | Sequence[str], W,
         eff = simulate_effects(model, xs, b_idx, t_idx, len(names), params.to_numpy(), V, Wm,
                                ld.eigs, draws, seed)
     test_df = pd.DataFrame(columns=["statistic", "df", "p_value"])
-    if model == "sdm" and tests:
-        Xr = np.delete(Xv, t_idx, axis=1)
-        sar = fit_lag(yv, Xr, Wm @ yv, Wm, 1, ld, with_info=False)
-        sem = fit_error(yv, Xr, Wm, 1, ld, with_info=False)
-        test_df = sdm_tests(params.to_numpy(), V, b_idx, t_idx, len(names), fit.loglik,
-                            sar.loglik, sem.loglik)
+    if tests:
+        Xr = np.delete(Xv, t_idx, axis=1) if durbin else Xv
+        frames = [lm_tests(yv, Xr, Wm, 1)]  # on the OLS model without spatial terms
+        if model == "sdm":
+            sar = fit_lag(yv, Xr, Wm @ yv, Wm, 1, ld, with_info=False)
+            sem = fit_error(yv, Xr, Wm, 1, ld, with_info=False)
+            frames.append(sdm_tests(params.to_numpy(), V, b_idx, t_idx, len(names), fit.loglik,
+                                    sar.loglik, sem.loglik))
+        test_df = pd.concat(frames)
     sst = float(((yv - yv.mean()) ** 2).sum())
     r2 = 1.0 - float(fit.resid @ fit.resid) / sst
     prov = Provenance(

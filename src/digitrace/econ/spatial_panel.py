@@ -27,14 +27,14 @@ from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._results import Provenance, array_sha256, check_option
 import scipy.sparse as sp
 
 from ..errors import DataError, SpecificationError
 from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent,
-                              check_design, prepare_weights, sdm_tests, simulate_effects)
+                              check_design, lm_tests, prepare_weights, sdm_tests,
+                              simulate_effects)
 from ._spatial_fit import MLFit, fit_error, fit_lag, information, lee_yu_elhorst
 from ._spatial_kernels import LogDet, stack_lag
 
@@ -80,40 +80,10 @@ def demean(v: np.ndarray, N: int, T: int, fe: str) -> np.ndarray:
     return a.reshape(v.shape)
 
 
-def _lm_tests(y: np.ndarray, X: np.ndarray, W, T: int) -> pd.DataFrame:
-    r"""Classic and robust LM-lag / LM-error on the (demeaned) non-spatial panel.
-
-    With :math:`e` the OLS residuals, :math:`\hat\sigma^2=e'e/NT`,
-    :math:`T_W = T\,\mathrm{tr}(W'W+WW)` and
-    :math:`J = [(\tilde WX\hat\beta)'M(\tilde WX\hat\beta) + T_W\hat\sigma^2]/\hat\sigma^2`:
-    LM-lag :math:`=(e'\tilde Wy/\hat\sigma^2)^2/J`, LM-error
-    :math:`=(e'\tilde We/\hat\sigma^2)^2/T_W` and the robust versions of
-    Anselin et al. (1996) (Elhorst 2014, eq. 3.7–3.10).
-    """
-    nt = len(y)
-    b, e = np.linalg.lstsq(X, y, rcond=None)[0], None
-    e = y - X @ b
-    s2 = e @ e / nt
-    trw = float((W.T @ W + W @ W).diagonal().sum())
-    Ttr = T * trw
-    wxb = stack_lag(W, X @ b, T)
-    mwxb = wxb - X @ np.linalg.lstsq(X, wxb, rcond=None)[0]
-    J = (wxb @ mwxb + Ttr * s2) / s2
-    ewe = e @ stack_lag(W, e, T)
-    ewy = e @ stack_lag(W, y, T)
-    out = {
-        "LM lag": (ewy / s2) ** 2 / J,
-        "robust LM lag": (ewy - ewe) ** 2 / (s2 ** 2 * (J - Ttr)),
-        "LM error": (ewe / s2) ** 2 / Ttr,
-        "robust LM error": (ewe - (Ttr / J) * ewy) ** 2 / (s2 ** 2 * Ttr * (1 - Ttr / J)),
-    }
-    return pd.DataFrame([{"test": k, "statistic": float(v), "df": 1,
-                          "p_value": float(stats.chi2.sf(v, 1))} for k, v in out.items()]).set_index("test")
-
-
 def panel_lm_tests(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity: str,
                    time: str, fe: str = "twoways", *, row_standardize: bool = True) -> pd.DataFrame:
-    """LM tests for a spatial lag / spatial error on the non-spatial FE panel (see :func:`_lm_tests`)."""
+    """LM tests for a spatial lag / spatial error on the non-spatial FE panel (see
+    :func:`digitrace.econ._spatial_common.lm_tests`)."""
     xs = [x] if isinstance(x, str) else list(x)
     ents, pers, vals = _panel_arrays(data, [y, *xs], entity, time)
     N, T = len(ents), len(pers)
@@ -121,7 +91,7 @@ def panel_lm_tests(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity
     v = demean(vals, N, T, fe)
     check_dependent(v[:, 0], y, absorbed=True)
     check_design(v[:, 1:], xs)
-    return _lm_tests(v[:, 0], v[:, 1:], Wm, T)
+    return lm_tests(v[:, 0], v[:, 1:], Wm, T)
 
 
 def _refresh(fit: MLFit, y, X, Wy, W, T: int, sigma2: float) -> MLFit:
@@ -269,7 +239,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
     if effects:
         eff = simulate_effects(model, xs, b_idx, t_idx, len(names), params.to_numpy(), V, Wm,
                                ld.eigs, draws, seed)
-    test_frames = [_lm_tests(yd, Xd[:, :k], Wm, T)] if tests else []
+    test_frames = [lm_tests(yd, Xd[:, :k], Wm, T)] if tests else []
     if model == "sdm" and tests:
         sar = _estimate("lag", yd, Xd[:, :k], Wyd, Wm, N, T, fe, False, ld, with_info=False)
         sem = _estimate("error", yd, Xd[:, :k], None, Wm, N, T, fe, False, ld, with_info=False)
