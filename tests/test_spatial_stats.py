@@ -148,7 +148,12 @@ def test_province_weights(data_dir):
     assert (k.cardinalities == 4).all()
     assert set(k.to_frame().query("focal == 110000").neighbor) >= {120000, 130000}
     d = inverse_distance_weights(power=2, cutoff=800, data_dir=data_dir)
-    assert 650000 in d.islands or d.cardinalities.min() >= 0     # Xinjiang is far from all
+    from digitrace.data.geo import load_distances
+    dist = load_distances(data_dir).to_numpy()
+    np.fill_diagonal(dist, np.inf)
+    expect = tuple(a for a, m in zip(d.ids, dist.min(axis=1)) if m > 800)
+    assert d.islands == expect and 650000 in expect        # Urumqi is > 800 km from every capital
+    np.testing.assert_array_equal(d.cardinalities, (dist <= 800).sum(axis=1))
     assert np.isfinite(d.sparse.data).all()
     full = inverse_distance_weights(data_dir=data_dir).full()
     assert full.loc[110000, 120000] > full.loc[110000, 650000]
