@@ -128,3 +128,13 @@ def test_bad_input():
         dt.dagum_gini([1.0, 2.0, 2.0], [0, None, 1])
     with pytest.raises(DataError, match="zero"):
         dt.dagum_gini([0.0, 0.0, 0.0], [0, 0, 1], singletons="zero")
+
+
+def test_mexico_1940_regression_fixture(data_dir):
+    # shared-data MANIFEST-2: Dagum by hanson98 regions derived (not published) for 1940:
+    # G_w 0.0597, G_nb 0.1407, G_t 0.1534; shares 16.9 / 39.8 / 43.4 %
+    df = pd.read_csv(data_dir / "reference" / "mexico_state_pcgdp_1940_2000.csv")
+    r = dt.dagum_gini(df["pcgdp1940"], df["hanson98"])
+    assert (round(r.within, 4), round(r.between, 4), round(r.transvariation, 4)) == (0.0597, 0.1407, 0.1534)
+    shares = [round(100 * x / r.total, 1) for x in (r.within, r.between, r.transvariation)]
+    assert shares == [16.9, 39.8, 43.4]
