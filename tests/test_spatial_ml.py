@@ -39,7 +39,7 @@ def fits(columbus):
     return {m: spatial_regression(df, "CRIME", X, w, model=m, seed=1) for m in ("sar", "sem", "sdm", "sdem")}
 
 
-@pytest.mark.parametrize("model", ["sar", "sem", "sdm"])
+@pytest.mark.parametrize("model", ["sar", "sem", "sdm", "sdem"])
 def test_columbus_matches_spreg(fits, model):
     ref = REF[f"columbus_{model}"]
     r = fits[model]

@@ -32,6 +32,7 @@ def main(data_dir: str) -> None:
     y, X = df[["CRIME"]].to_numpy(), df[["INC", "HOVAL"]].to_numpy()
     for key, m in (("columbus_sar", spreg.ML_Lag(y, X, w, method="full")),
                    ("columbus_sem", spreg.ML_Error(y, X, w, method="full")),
+                   ("columbus_sdem", spreg.ML_Error(y, X, w, method="full", slx_lags=1)),
                    ("columbus_sdm", spreg.ML_Lag(y, X, w, method="full", slx_lags=1,
                                                  spat_impacts=["full"]))):
         out[key] = {"params": np.ravel(m.betas).tolist(),
