@@ -47,17 +47,17 @@ def positive_part_sums(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int,
     onehot = (gs[..., None] == np.arange(k)).astype(float)                   # (B, n, k)
     if not (w == 1).all():
         onehot *= np.take_along_axis(w, order, axis=1)[..., None]
-    wy = onehot * ys[..., None]
+    wy = onehot * ys[..., None]                                              # w_i y_i [g_i = j]
+    # exclusive cumulative weighted counts C_h(i) = sum of w_r, r in h, sorted before i
     cnt = np.cumsum(onehot, axis=1)
-    cnt -= onehot                                                            # exclusive
-    ssum = np.cumsum(wy, axis=1)
-    ssum -= wy
-    cnt *= ys[..., None]
-    cnt -= ssum                                                              # contributions
-    P = np.matmul(onehot.transpose(0, 2, 1), cnt)
+    W = cnt[:, -1, :].copy()                                                 # group totals
+    incl = W[:, None, :] - cnt                                               # weight of h after i
+    cnt -= onehot
+    # P_jh = sum_{i in j} w_i y_i C_h(i) - sum_{r in h} w_r y_r (weight of j after r)
+    WyT = wy.transpose(0, 2, 1)
+    P = np.matmul(WyT, cnt) - np.matmul(WyT, incl).transpose(0, 2, 1)
     if not return_moments:
         return P
-    W = onehot.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mu = np.where(W > 0, wy.sum(axis=1) / np.where(W > 0, W, 1.0) + shift, 0.0)
     return P, W, mu
@@ -117,7 +117,6 @@ def group_moments(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int) -> tuple[
     g = np.broadcast_to(np.atleast_2d(g), y.shape)
     w = np.broadcast_to(np.atleast_2d(w), y.shape)
     onehot = (g[..., None] == np.arange(k)) * w[..., None]
-    W = onehot.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mu = np.where(W > 0, np.einsum("bnk,bn->bk", onehot, y) / np.where(W > 0, W, 1.0), 0.0)
     return W, mu
