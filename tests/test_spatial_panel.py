@@ -216,6 +216,10 @@ def test_labelled_weights_and_top_level_api(cigar):
     b = spatial_panel(d, "logc", X, wdf, "state", "year", model="sar", fe="entity",
                       effects=False, tests=False)
     pd.testing.assert_series_equal(a.params, b.params, rtol=1e-6)
+    wcsv = pd.DataFrame(W, index=states, columns=[str(s) for s in states])  # as read from CSV
+    b2 = spatial_panel(d, "logc", X, wcsv, "state", "year", model="sar", fe="entity",
+                       effects=False, tests=False)
+    pd.testing.assert_series_equal(a.params, b2.params, rtol=1e-6)
     c = digitrace.spatial_panel(d, "logc", X, W, "state", "year", model="sar", fe="entity",
                                 effects=False, tests=False)
     pd.testing.assert_series_equal(a.params, c.params)

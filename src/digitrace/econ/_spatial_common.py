@@ -48,10 +48,12 @@ def prepare_weights(W: Any, ids: Sequence[Any] | None, *, row_standardize: bool,
     """
     labels = None
     if isinstance(W, pd.DataFrame):
-        if list(W.index) != list(W.columns):
-            if set(W.index) != set(W.columns):
+        # compare labels as strings: a W read from CSV has int index but str columns
+        rows, cols = [str(v) for v in W.index], [str(v) for v in W.columns]
+        if rows != cols:
+            if set(rows) != set(cols) or len(set(cols)) != len(cols):
                 raise SpecificationError("W DataFrame: index and columns must carry the same unit ids")
-            W = W.loc[:, list(W.index)]
+            W = W.iloc[:, [cols.index(r) for r in rows]]
         labels = list(W.index)
         M = sp.csr_matrix(W.to_numpy(dtype=float))
     elif hasattr(W, "sparse") and hasattr(W, "id_order"):  # libpysal W
