@@ -88,3 +88,9 @@ def test_duplicate_keys_and_missing_values(grunfeld):
         fe(g, "invest ~ value | firm")
     with pytest.raises(SpecificationError, match="not found"):
         fe(grunfeld, "invest ~ nosuch | firm")
+
+
+def test_factor_terms_pass_through(grunfeld):
+    """i() terms on a string column are handed to pyfixest, not rejected as non-numeric."""
+    r = fe(grunfeld, "invest ~ value + capital + i(firm)")
+    assert r.params["value"] == pytest.approx(0.110124, abs=5e-7)

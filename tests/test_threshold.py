@@ -184,3 +184,13 @@ def test_bootstrap_kernel_equals_explicit_resampled_refits():
         eb = K.residualize(path, yb)
         assert s0[r] == pytest.approx(eb @ eb, rel=1e-10)
         np.testing.assert_allclose(ssr[r], K.ssr_path(path, eb), rtol=1e-9)
+
+
+def test_tests_frame_and_protocol():
+    df = _dgp(N=60, T=5, seed=9)
+    r = digitrace.threshold(df, "y", "x", "q", "id", "year", n_thresholds=2, bootstrap=19, seed=2)
+    tf = r.tests_frame()
+    assert list(tf.index) == ["0 vs 1", "1 vs 2"]
+    assert tf["F"].tolist() == list(r.f_stats)
+    assert set(r.extra_rows) >= {"Threshold γ1", "Threshold γ2", "F1 (0 vs 1)", "F2 (1 vs 2)"}
+    assert r.provenance.params["seed"] == 2

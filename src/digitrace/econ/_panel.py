@@ -6,8 +6,8 @@ offending regressors.  Pure numpy/pandas; no estimator lives here.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

@@ -71,7 +71,7 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
     """
     from scipy.linalg import cho_factor, cho_solve
 
-    n, k = x.shape
+    k = x.shape[1]
     order = np.argsort(q, kind="stable")
     qs = q[order]
     xs = x[order]

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .._optional import require
-from .._results import Provenance, Result, array_sha256, check_option
+from .._results import Provenance, Result, check_option
 from ..errors import DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
 
@@ -79,6 +79,14 @@ class FEResult(Result):
     def _headline(self) -> str:
         fes = "+".join(self.fixed_effects) or "none"
         return f"{self.dep_var} on {len(self.params)} regressor(s), FE: {fes}, N={self.nobs}"
+
+
+def _frame_sha256(df: pd.DataFrame) -> str:
+    """SHA-256 of a DataFrame's values (any dtypes), for provenance."""
+    import hashlib
+
+    h = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return hashlib.sha256(h.tobytes() + ",".join(map(str, df.columns)).encode()).hexdigest()
 
 
 def parse_formula(formula: str) -> tuple[str, list[str], list[str]]:
@@ -189,7 +197,12 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
     if panel is not None:
         check_columns(data, list(panel))
         check_unique_keys(data, *panel)
-    check_numeric(data, used)
+    check_numeric(data, [c for c in used if c == y or c in plain])
+    for c in used:
+        miss = data[c].isna().to_numpy()
+        if miss.any():
+            raise DataError(f"missing value in {c!r} ({int(miss.sum())} cell(s)); drop or impute "
+                            "these rows first", row=data.index[np.flatnonzero(miss)[0]], column=c)
     for c in fes + ([cluster] if cluster else []):
         if data[c].isna().any():
             raise DataError(f"missing value in fixed-effect/cluster variable {c!r}",
@@ -250,7 +263,7 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
     prov = Provenance(method="digitrace.econ.fe",
                       params=dict(formula=formula, cluster=cluster, vcov=vcov, ssc=ssc,
                                   drop_singletons=drop_singletons),
-                      inputs=(("data", array_sha256(data[used].to_numpy(float))),),
+                      inputs=(("data", _frame_sha256(data[used + fes])),),
                       reference=REFERENCE)
     return FEResult(params=params, se=se, pvalues=pv,
                     vcov=pd.DataFrame(V, index=names, columns=names), nobs=n, r2=r2,

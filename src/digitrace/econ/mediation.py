@@ -23,8 +23,8 @@ delta-method SE :math:`\sqrt{V_{11} + (z-\bar z)^2V_{33} + 2(z-\bar z)V_{13}}`.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,7 @@ def mediation(data: pd.DataFrame, y: str, x: str, m: str, controls: Sequence[str
     params = pd.Series([s1.params[x], a, b, s3.params[x], ab], index=names)
     se = pd.Series([s1.se[x], sa, sb, s3.se[x], sobel_se], index=names)
     pv = pd.Series([s1.pvalues[x], s2.pvalues[x], s3.pvalues[m], s3.pvalues[x], p], index=names)
-    lvl = int(round(100 * (1 - alpha)))
+    lvl = round(100 * (1 - alpha))
     extra = {"Sobel z": f"{z:.3f} (p={p:.3f})"}
     if np.isfinite(ci[0]):
         extra[f"Bootstrap {lvl}% CI (a·b)"] = f"[{ci[0]:.4f}, {ci[1]:.4f}]"

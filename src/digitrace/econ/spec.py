@@ -161,4 +161,4 @@ def run_spec(path: str | Path, data_path: str | Path | None = None,
                     written=tuple(written), payload=payload)
 
 
-__all__ = ["run_spec", "load_spec", "ModelRun", "MODELS"]
+__all__ = ["MODELS", "ModelRun", "load_spec", "run_spec"]

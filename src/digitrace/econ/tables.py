@@ -11,9 +11,10 @@ dimension of every column gets its own "Yes/No" row.
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd

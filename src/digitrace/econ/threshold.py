@@ -27,8 +27,9 @@ Two conventions for :math:`\hat\sigma^2 = S/d`: ``sigma="hansen"`` uses
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -73,17 +74,11 @@ class ThresholdResult(Result):
         return pd.DataFrame({"coef": self.params, "se": self.se, "t": t, "p": self.pvalues})
 
     def tests_frame(self) -> pd.DataFrame:
-        """Threshold-effect tests: F, bootstrap p-value and critical values."""
-        rows = []
-        for k, (f, p, cv, th, ci) in enumerate(zip(self.f_stats, self.p_values, self.crit_values,
-                                                     self.thresholds_sequential, self.ci), 1):
-            rows.append({"test": f"{k - 1} vs {k}", "F": f, "p": p, "crit10": cv[0], "crit5": cv[1],
-                         "crit1": cv[2]})
+        """Threshold-effect tests: F, bootstrap p-value and 10/5/1% critical values."""
+        rows = [{"test": f"{k - 1} vs {k}", "F": f, "p": p, "crit10": cv[0], "crit5": cv[1],
+                 "crit1": cv[2]}
+                for k, (f, p, cv) in enumerate(zip(self.f_stats, self.p_values, self.crit_values), 1)]
         return pd.DataFrame(rows).set_index("test")
-
-    @property
-    def thresholds_sequential(self) -> tuple[float, ...]:
-        return self.thresholds
 
     def _headline(self) -> str:
         th = ", ".join(f"{g:.4g}" for g in self.thresholds)
@@ -268,7 +263,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         if k >= 2:
             for j in range(k - 1):
                 others = [g for i, g in enumerate(gammas) if i != j]
-                cand_j, ssr_j, g_j, s_j, _, _ = search(others)
+                cand_j, ssr_j, g_j, _, _, _ = search(others)
                 gammas[j] = g_j
                 paths[j] = (cand_j, ssr_j)
         # SSR of the k-threshold model at the (refined) estimates
