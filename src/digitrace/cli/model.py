@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,9 +10,9 @@ def register(app: typer.Typer) -> None:
     @app.command("model")
     def model(
         spec: Path = typer.Argument(..., help="Model specification (TOML): [data], [output], [[model]]."),
-        data: Optional[Path] = typer.Option(None, "--data-file",
+        data: Path | None = typer.Option(None, "--data-file",
                                             help="Override the spec's [data] path."),
-        out_dir: Optional[Path] = typer.Option(None, "--out-dir",
+        out_dir: Path | None = typer.Option(None, "--out-dir",
                                                help="Write outputs here (default: beside the spec)."),
         show: bool = typer.Option(True, "--show/--no-show", help="Print the table (Markdown)."),
     ) -> None:
