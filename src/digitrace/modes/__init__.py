@@ -42,4 +42,14 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "MODES",
+    "STATES",
+    "DrivingModes",
+    "ModeSpec",
+    "SectorModes",
+    "driving_modes",
+    "list_mode_specs",
+    "load_mode_spec",
+    "sector_modes",
+]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -80,6 +81,8 @@ class DrivingModes(Result):
     imputed: pd.DataFrame
     centroids: pd.DataFrame
     agreement: Mapping[str, float] = field(default_factory=dict)
+    unit: str = "adcode"
+    label: str = "province_en"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "agreement", MappingProxyType(dict(self.agreement)))
@@ -91,9 +94,10 @@ class DrivingModes(Result):
     def _headline(self) -> str:
         f = self.frame
         n = int(f["mode"].notna().sum())
+        what = "province-years" if self.unit == "adcode" else f"{self.unit}-years"
         counts = f["mode"].value_counts()
         parts = ", ".join(f"{m} {int(counts.get(m, 0))}" for m in STATES)
-        return (f"{self.spec.name}: {n}/{len(f)} province-years classified ({parts}); "
+        return (f"{self.spec.name}: {n}/{len(f)} {what} classified ({parts}); "
                 f"k-means agreement {self.agreement.get('share', float('nan')):.2f}, "
                 f"kappa {self.agreement.get('kappa', float('nan')):.2f}")
 
@@ -109,7 +113,7 @@ class DrivingModes(Result):
         f = self.frame
         code = {m: k for k, m in enumerate(STATES)}
         state = f["mode"].map(code).fillna(-1).astype(int).to_numpy()
-        N = K.transition_counts(state, f["adcode"].to_numpy(), f["year"].to_numpy(), len(STATES))
+        N = K.transition_counts(state, f[self.unit].to_numpy(), f["year"].to_numpy(), len(STATES))
         idx = pd.Index(STATES, name="from")
         cols = pd.Index(STATES, name="to")
         if kind == "count":
@@ -121,16 +125,16 @@ class DrivingModes(Result):
         return out
 
     def paths(self) -> pd.DataFrame:
-        """Each province's mode path: provinces × years (``"-"`` = no mode), changes and modal mode."""
+        """Each unit's mode path: provinces (or sectors) × years (``"-"`` = no mode), changes, modal mode."""
         f = self.frame
-        wide = f.pivot(index="province_en", columns="year", values="mode")
-        wide = wide.reindex(f.drop_duplicates("adcode").sort_values("adcode")["province_en"])
+        wide = f.pivot(index=self.label, columns="year", values="mode")
+        wide = wide.reindex(f.drop_duplicates(self.unit).sort_values(self.unit)[self.label])
         out = wide.astype(object).where(wide.notna(), "-")
         out.columns = [str(c) for c in out.columns]
 
         def changes(r: pd.Series) -> int:
             s = [v for v in r if isinstance(v, str)]
-            return sum(a != b for a, b in zip(s, s[1:]))
+            return sum(a != b for a, b in pairwise(s))
 
         out["n_changes"] = wide.apply(changes, axis=1)
         out["most_frequent"] = wide.apply(lambda r: r.dropna().mode().iloc[0] if r.notna().any() else "-", axis=1)
@@ -139,12 +143,19 @@ class DrivingModes(Result):
     def shares(self) -> pd.DataFrame:
         """Number of provinces in each mode by year (plus ``none`` = no mode)."""
         f = self.frame.assign(mode=self.frame["mode"].fillna("none"))
-        return f.pivot_table(index="year", columns="mode", values="adcode", aggfunc="count",
+        return f.pivot_table(index="year", columns="mode", values=self.unit, aggfunc="count",
                              fill_value=0).reindex(columns=list(STATES) + ["none"], fill_value=0)
 
     def weights_frame(self) -> pd.DataFrame:
         """Indicator weights of each mode's composite, with names, units and direction."""
-        return pd.concat([r.weights_frame().assign(method=r.method) for r in self.dimensions.values()])
+        parts = []
+        for m, r in self.dimensions.items():
+            if hasattr(r, "weights_frame"):  # IndexResult (province-years)
+                parts.append(r.weights_frame().assign(method=r.method))
+            else:  # WeightResult (sector-years)
+                meta = self.spec.index.to_frame().set_index("indicator")
+                parts.append(meta[meta["dimension"] == m].join(r.to_frame()).assign(method=r.method))
+        return pd.concat(parts)
 
 
 def _draw_modes(Zs: dict[str, np.ndarray], W: dict[str, np.ndarray], methods: Mapping[str, str],
@@ -168,6 +179,74 @@ def _standardise(S: np.ndarray, years: np.ndarray, how: str) -> np.ndarray:
     if how == "rank":
         return K.normal_scores(S, years)
     return K.standardise(S, years if how == "by_year" else None)
+
+
+def classify_scores(S: np.ndarray, Zs: Mapping[str, np.ndarray], W: Mapping[str, np.ndarray],
+                    methods: Mapping[str, str], years: np.ndarray, *, standardise: str, margin: float,
+                    draws: int, concentration: float, kmeans_on: str, kmeans_k: int, n_init: int,
+                    seed: int | None) -> tuple[dict[str, Any], pd.DataFrame, dict[str, Any]]:
+    """Classify rows given their three scores ``S`` (n × 3), normalised indicators and weights.
+
+    Shared by :func:`driving_modes` (province-years) and
+    :func:`~digitrace.modes.sector_modes` (sector-years). Returns the per-row
+    columns, the k-means centroid table and the agreement statistics.
+    """
+    Z = _standardise(S, years, standardise)
+    mode, top, second, gap = K.dominant(Z, margin)
+
+    def name(v: int) -> str:
+        return "mixed" if v == K.MIXED else MODES[v]
+
+    rng = np.random.default_rng(seed)
+    M = _draw_modes(Zs, W, methods, years, standardise, margin, draws, concentration, rng)
+    p_same = (M == mode[None, :]).mean(axis=0)
+    vals = np.arange(-1, len(MODES))
+    freq = np.stack([(M == v).sum(axis=0) for v in vals])
+    modal = vals[freq.argmax(axis=0)]
+
+    X = Z - Z.mean(axis=1, keepdims=True) if kmeans_on == "profile" else Z
+    kk = len(MODES) + (kmeans_k == 4)
+    labels, C, inertia = K.kmeans(X, kk, seed=seed, n_init=n_init)
+    mapping = K.map_clusters(C, "hungarian", mixed=kmeans_k == 4)
+    km_mode = mapping[labels]
+    nonmixed = mode != K.MIXED
+    ref = top if kmeans_k == 3 else mode  # 3 clusters vs the argmax; 4 vs the mode incl. mixed
+    labs = range(-1 if kmeans_k == 4 else 0, len(MODES))
+    agreement = {
+        "share": float((ref == km_mode).mean()),
+        "kappa": K.cohen_kappa(ref, km_mode, labels=labs),
+        "share_nonmixed": float((ref[nonmixed] == km_mode[nonmixed]).mean()) if nonmixed.any() else float("nan"),
+        "kappa_nonmixed": K.cohen_kappa(ref[nonmixed], km_mode[nonmixed], labels=labs),
+        "kmeans_inertia": inertia,
+        "n": len(top), "n_nonmixed": int(nonmixed.sum()),
+    }
+    centroids = pd.DataFrame(C, columns=[f"{'dz' if kmeans_on == 'profile' else 'z'}_{m}" for m in MODES])
+    centroids.index.name = "cluster"
+    centroids["mode_hungarian"] = [name(j) for j in mapping]
+    centroids["mode_argmax"] = [name(j) for j in K.map_clusters(C, "argmax", mixed=kmeans_k == 4)]
+    centroids["n"] = np.bincount(labels, minlength=kk)
+    full: dict[str, Any] = {}
+    for k, m in enumerate(MODES):
+        full[f"score_{m}"] = S[:, k]
+    for k, m in enumerate(MODES):
+        full[f"z_{m}"] = Z[:, k]
+    full.update({"mode": [name(v) for v in mode], "mode_top": [MODES[v] for v in top],
+                 "mode_second": [MODES[v] for v in second], "gap": gap, "p_same_mode": p_same,
+                 "mode_draws": [name(v) for v in modal], "kmeans_cluster": labels,
+                 "kmeans_mode": [name(v) for v in km_mode], "agree": list(ref == km_mode)})
+    return full, centroids, agreement
+
+
+def check_options(margin: float, standardise: str, kmeans_on: str, kmeans_k: int, draws: int,
+                  concentration: float) -> None:
+    """Validate the classification options (one validator for both entry points)."""
+    if margin < 0:
+        raise DataError(f"margin must be ≥ 0, got {margin}")
+    check_option("standardise", standardise, STANDARDISE)
+    check_option("kmeans_on", kmeans_on, ("profile", "level"))
+    check_option("kmeans_k", kmeans_k, (3, 4))
+    if draws < 1 or concentration <= 0:
+        raise DataError("need draws ≥ 1 and concentration > 0")
 
 
 def driving_modes(data: str | Path | pd.DataFrame | None = None,
@@ -202,7 +281,7 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
     draws, concentration : int, float
         Dirichlet weight perturbation :math:`w \\sim \\mathrm{Dir}(\\kappa\\hat w)`.
     kmeans_on : {"profile", "level"}
-        k-means on the row-centred standardised scores :math:`z_{ik} - \bar z_{i\cdot}`
+        k-means on the row-centred standardised scores :math:`z_{ik} - \bar z_{i\\cdot}`
         (default: the mode profile, since the argmax rule is invariant to a row's
         overall level) or on the standardised scores themselves (clusters then
         mostly separate high- from low-level provinces).
@@ -226,16 +305,10 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
 
     sp = load_mode_spec(spec)
     margin = sp.margin if margin is None else float(margin)
-    if margin < 0:
-        raise DataError(f"margin must be ≥ 0, got {margin}")
     std = sp.standardise if standardise is None else standardise
-    check_option("standardise", std, STANDARDISE)
-    check_option("kmeans_on", kmeans_on, ("profile", "level"))
-    check_option("kmeans_k", kmeans_k, (3, 4))
+    check_options(margin, std, kmeans_on, kmeans_k, draws, concentration)
     if impute is not None:
         check_option("impute", impute, IMPUTE)
-    if draws < 1 or concentration <= 0:
-        raise DataError("need draws ≥ 1 and concentration > 0")
 
     raw, missing, files, inputs = assemble_modes(sp, data)
     n_missing = raw.isna().sum(axis=1)
@@ -256,40 +329,9 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
         Zs[m] = res.normalised[cols].to_numpy(float)
         W[m] = res.weights.weights.reindex(cols).to_numpy(float)
     years = cc.index.get_level_values("year").to_numpy()
-    Z = _standardise(S, years, std)
-    mode, top, second, gap = K.dominant(Z, margin)
-
-    def name(v: int) -> str:
-        return "mixed" if v == K.MIXED else MODES[v]
-
-    rng = np.random.default_rng(seed)
-    M = _draw_modes(Zs, W, sp.methods, years, std, margin, draws, concentration, rng)
-    p_same = (M == mode[None, :]).mean(axis=0)
-    vals = np.arange(-1, len(MODES))
-    freq = np.stack([(M == v).sum(axis=0) for v in vals])
-    modal = vals[freq.argmax(axis=0)]
-
-    X = Z - Z.mean(axis=1, keepdims=True) if kmeans_on == "profile" else Z
-    kk = len(MODES) + (kmeans_k == 4)
-    labels, C, inertia = K.kmeans(X, kk, seed=seed, n_init=n_init)
-    mapping = K.map_clusters(C, "hungarian", mixed=kmeans_k == 4)
-    km_mode = mapping[labels]
-    nonmixed = mode != K.MIXED
-    ref = top if kmeans_k == 3 else mode  # 3 clusters vs the argmax; 4 vs the mode incl. mixed
-    labs = range(-1 if kmeans_k == 4 else 0, len(MODES))
-    agreement = {
-        "share": float((ref == km_mode).mean()),
-        "kappa": K.cohen_kappa(ref, km_mode, labels=labs),
-        "share_nonmixed": float((ref[nonmixed] == km_mode[nonmixed]).mean()) if nonmixed.any() else float("nan"),
-        "kappa_nonmixed": K.cohen_kappa(ref[nonmixed], km_mode[nonmixed], labels=labs),
-        "kmeans_inertia": inertia,
-        "n": int(len(top)), "n_nonmixed": int(nonmixed.sum()),
-    }
-    centroids = pd.DataFrame(C, columns=[f"{'dz' if kmeans_on == 'profile' else 'z'}_{m}" for m in MODES])
-    centroids.index.name = "cluster"
-    centroids["mode_hungarian"] = [name(j) for j in mapping]
-    centroids["mode_argmax"] = [name(j) for j in K.map_clusters(C, "argmax", mixed=kmeans_k == 4)]
-    centroids["n"] = np.bincount(labels, minlength=kk)
+    cols_, centroids, agreement = classify_scores(
+        S, Zs, W, sp.methods, years, standardise=std, margin=margin, draws=draws,
+        concentration=concentration, kmeans_on=kmeans_on, kmeans_k=kmeans_k, n_init=n_init, seed=seed)
 
     reg = province_registry().set_index("adcode")
     ad = raw.index.get_level_values("adcode").astype(int)
@@ -297,15 +339,7 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
                         "province_en": reg.loc[ad, "name_en"].to_numpy(),
                         "region4": reg.loc[ad, "region4"].to_numpy(),
                         "year": raw.index.get_level_values("year").astype(int)})
-    full = {}
-    for k, m in enumerate(MODES):
-        full[f"score_{m}"] = S[:, k]
-    for k, m in enumerate(MODES):
-        full[f"z_{m}"] = Z[:, k]
-    full.update({"mode": [name(v) for v in mode], "mode_top": [MODES[v] for v in top],
-                 "mode_second": [MODES[v] for v in second], "gap": gap, "p_same_mode": p_same,
-                 "mode_draws": [name(v) for v in modal], "kmeans_cluster": labels,
-                 "kmeans_mode": [name(v) for v in km_mode], "agree": ref == km_mode})
+    full = cols_
     pos = np.flatnonzero(ok)
     for col, v in full.items():
         out[col] = pd.Series(list(v) if np.asarray(v).dtype.kind in "OUb" else np.asarray(v),

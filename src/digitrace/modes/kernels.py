@@ -5,7 +5,7 @@ Symbols: :math:`S` is the ``(n, K)`` matrix of dimension scores (K = 3 modes),
 
 * :func:`standardise` — :math:`z_{ik} = (S_{ik} - \\bar S_{g(i)k}) / s_{g(i)k}`
   within each group (ddof = 1);
-* :func:`normal_scores` — rank-based alternative, :math:`\Phi^{-1}(r/(n+1))` within group;
+* :func:`normal_scores` — rank-based alternative, :math:`\\Phi^{-1}(r/(n+1))` within group;
 * :func:`dominant` — dominant mode :math:`k^* = \\arg\\max_k z_{ik}`, and "mixed"
   when :math:`z_{i(1)} - z_{i(2)} < m` (the top two within the margin *m*);
 * :func:`kmeans` — Lloyd's algorithm with k-means++ seeding (Arthur & Vassilvitskii
@@ -44,7 +44,7 @@ def standardise(S: np.ndarray, groups: np.ndarray | None = None, ddof: int = 1) 
 
 
 def normal_scores(S: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """Van der Waerden normal scores within each group: :math:`\Phi^{-1}(r_{ik}/(n_g+1))`.
+    r"""Van der Waerden normal scores within each group: :math:`\Phi^{-1}(r_{ik}/(n_g+1))`.
 
     :math:`r_{ik}` is the rank of row *i* in column *k* among the :math:`n_g` rows
     of its group (ties: average rank). A rank-based standardisation: robust to
@@ -144,7 +144,7 @@ def kmeans(X: np.ndarray, k: int, *, seed: int | None = 0, n_init: int = 10,
 
 
 def map_clusters(centroids: np.ndarray, how: str = "hungarian", mixed: bool = False) -> np.ndarray:
-    """Mode index for each cluster from its centroid (rows = clusters, columns = modes).
+    r"""Mode index for each cluster from its centroid (rows = clusters, columns = modes).
 
     With ``mixed=True`` (k = K + 1 clusters) the cluster whose centroid has the
     smallest range :math:`\max_k \mu_{ck} - \min_k \mu_{ck}` (the flattest

@@ -15,11 +15,11 @@ Shipped specs live in ``digitrace/_pkgdata/mode_specs/<name>.toml``.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from ..errors import SpecificationError
 from ..index.spec import IndexSpec, load_spec
