@@ -187,3 +187,14 @@ def test_text_import_is_light():
             "if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_pdf_backend_pymupdf_is_optional(tmp_path, monkeypatch):
+    from digitrace.errors import MissingDependencyError
+    from digitrace.text import ingest
+
+    monkeypatch.setattr("digitrace._optional.available", lambda m: False)
+    with pytest.raises(MissingDependencyError, match="pip install pymupdf"):
+        ingest.read_pdf(tmp_path / "x.pdf", backend="pymupdf")
+    with pytest.raises(ValueError, match="backend"):
+        ingest.read_pdf(tmp_path / "x.pdf", backend="poppler")

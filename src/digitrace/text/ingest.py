@@ -73,7 +73,13 @@ def read_pdf(path: str | Path, backend: PdfBackend = "pdfium") -> str:
     """
     p = Path(path)
     if backend == "pymupdf":
-        fitz = require("pymupdf", extra="text")
+        from .._optional import available
+        from ..errors import MissingDependencyError
+
+        if not available("pymupdf"):
+            raise MissingDependencyError("backend='pymupdf' needs PyMuPDF, which is AGPL-licensed and "
+                                         "not a digitrace dependency: pip install pymupdf")
+        fitz = require("pymupdf")
         try:
             with fitz.open(p) as doc:
                 pages = [page.get_text() for page in doc]
