@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import Provenance, Result, check_option
-from ..errors import DataError
+from ..errors import DataError, SpecificationError
 from . import kernels as K
 from .spec import MODES, STANDARDISE, ModeSpec, load_mode_spec
 
@@ -237,16 +237,23 @@ def classify_scores(S: np.ndarray, Zs: Mapping[str, np.ndarray], W: Mapping[str,
     return full, centroids, agreement
 
 
+def _opt(name: str, value: Any, allowed: tuple) -> None:
+    try:
+        check_option(name, value, allowed)
+    except ValueError as exc:
+        raise SpecificationError(str(exc)) from exc
+
+
 def check_options(margin: float, standardise: str, kmeans_on: str, kmeans_k: int, draws: int,
                   concentration: float) -> None:
     """Validate the classification options (one validator for both entry points)."""
-    if margin < 0:
-        raise DataError(f"margin must be ≥ 0, got {margin}")
-    check_option("standardise", standardise, STANDARDISE)
-    check_option("kmeans_on", kmeans_on, ("profile", "level"))
-    check_option("kmeans_k", kmeans_k, (3, 4))
-    if draws < 1 or concentration <= 0:
-        raise DataError("need draws ≥ 1 and concentration > 0")
+    if not margin >= 0:
+        raise SpecificationError(f"margin must be ≥ 0, got {margin}")
+    _opt("standardise", standardise, STANDARDISE)
+    _opt("kmeans_on", kmeans_on, ("profile", "level"))
+    _opt("kmeans_k", kmeans_k, (3, 4))
+    if draws < 1 or not concentration > 0:
+        raise SpecificationError("need draws ≥ 1 and concentration > 0")
 
 
 def driving_modes(data: str | Path | pd.DataFrame | None = None,
@@ -308,7 +315,7 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
     std = sp.standardise if standardise is None else standardise
     check_options(margin, std, kmeans_on, kmeans_k, draws, concentration)
     if impute is not None:
-        check_option("impute", impute, IMPUTE)
+        _opt("impute", impute, IMPUTE)
 
     raw, missing, files, inputs = assemble_modes(sp, data)
     n_missing = raw.isna().sum(axis=1)
