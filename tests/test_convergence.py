@@ -123,3 +123,12 @@ def test_bad_input():
         sigma_convergence(df, value="y", time="t")
     with pytest.raises(DataError, match="not in the data"):
         beta_convergence(df, value="nope", unit="u", time="t")
+
+
+def test_beta_with_chinese_column_names():
+    df = _panel(seed=4)
+    ref = beta_convergence(df, value="y", unit="u", time="t", controls=["x"])
+    cn = df.rename(columns={"u": "省份", "t": "年份", "y": "数字化指数", "x": "控制 变量"})
+    r = beta_convergence(cn, value="数字化指数", unit="省份", time="年份", controls=["控制 变量"])
+    assert r.beta == pytest.approx(ref.beta, rel=1e-12)
+    assert list(r.params.index) == ["lny", "控制 变量"]

@@ -196,6 +196,13 @@ def test_bad_input(data_dir):
         weights_from_matrix(-np.eye(3), [1, 2, 3])
     with pytest.raises(SpecificationError, match="zero between"):
         economic_distance_weights(pd.Series([1.0, 1.0, 2.0], index=[1, 2, 3]))
+    gdp = pd.Series(np.arange(1.0, 32.0), index=list(w.ids))
+    with pytest.raises(SpecificationError, match="zero between 110000 and 120000"):
+        economic_distance_weights(gdp.replace({2.0: 1.0}))
+    from digitrace.data.provinces import province_names
+    by_name = gdp.rename(index=province_names("cn"))
+    np.testing.assert_allclose(economic_distance_weights(by_name).full().to_numpy(),
+                               economic_distance_weights(gdp).full().to_numpy())
 
 
 def test_names_resolve_and_public_api(data_dir):

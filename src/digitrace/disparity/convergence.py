@@ -209,13 +209,21 @@ def beta_convergence(df: pd.DataFrame, *, value: str, unit: str, time: str,
     controls = list(controls or [])
     d = _growth_frame(df, value, unit, time, horizon, controls)
     pf = require("pyfixest")
-    rhs = " + ".join(["lny", *controls])
-    fes = {"twoway": f" | {unit} + {time}", "unit": f" | {unit}", "time": f" | {time}", "none": ""}[fe]
     cl = cluster or unit
-    if d[cl].nunique() < 2:
+    _check_cols(df, [cl])
+    # formula-safe internal names (columns may be Chinese or contain spaces)
+    safe = {c: f"c{i}_" for i, c in enumerate(controls)}
+    m = pd.DataFrame({"growth": d["growth"].to_numpy(), "lny": d["lny"].to_numpy(),
+                      "unit_": pd.factorize(d[unit])[0], "time_": pd.factorize(d[time])[0],
+                      "cl_": pd.factorize(df.loc[d.index, cl])[0],
+                      **{safe[c]: d[c].to_numpy(dtype=float) for c in controls}})
+    rhs = " + ".join(["lny", *safe.values()])
+    fes = {"twoway": " | unit_ + time_", "unit": " | unit_", "time": " | time_", "none": ""}[fe]
+    if m["cl_"].nunique() < 2:
         raise SpecificationError("need at least two clusters for clustered standard errors")
-    fit = pf.feols(f"growth ~ {rhs}{fes}", data=d.reset_index(drop=True), vcov={"CRV1": cl})
-    coef, se, p = fit.coef(), fit.se(), fit.pvalue()
+    fit = pf.feols(f"growth ~ {rhs}{fes}", data=m, vcov={"CRV1": "cl_"})
+    back = {v: k for k, v in safe.items()}
+    coef, se, p = (s_.rename(index=lambda t: back.get(t, t)) for s_ in (fit.coef(), fit.se(), fit.pvalue()))
     b = float(coef["lny"])
     speed, hl = speed_half_life(b, horizon)
     kind = "conditional" if controls else "absolute"

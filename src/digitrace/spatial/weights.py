@@ -236,6 +236,13 @@ def _economic_raw(values: pd.Series, ids: Sequence) -> np.ndarray:
 
 def _align_values(values: Any, ids: Sequence, what: str) -> np.ndarray:
     s = values if isinstance(values, pd.Series) else pd.Series(values, index=list(ids))
+    if not set(ids) <= set(s.index):        # province names -> adcodes
+        try:
+            from ..data.provinces import resolve_province
+
+            s = pd.Series(s.to_numpy(), index=[resolve_province(v) for v in s.index])
+        except Exception:  # noqa: BLE001 - reported as missing ids below
+            pass
     missing = [i for i in ids if i not in s.index]
     if missing:
         raise SpecificationError(f"{what}: no value for id(s) {missing[:5]}")
@@ -251,9 +258,15 @@ def economic_distance_weights(values: pd.Series, data_dir: str | Path | None = N
     Parameters
     ----------
     values : Series indexed by adcode
-        Usually each province's mean per-capita GDP over the sample period.
+        Usually each province's mean per-capita GDP over the sample period, indexed by
+        adcode or province name (31 provinces, in adcode order); a Series of another length
+        keeps its own ids (e.g. cities).
     """
-    ids = [int(c) for c in _distances(data_dir).index] if not isinstance(values, pd.Series) else list(values.index)
+    from ..data.provinces import province_registry
+
+    ids = [int(a) for a in province_registry()["adcode"]]
+    if isinstance(values, pd.Series) and len(values) != len(ids):
+        ids = list(values.index)            # other units (e.g. cities): keep the given ids
     return _make(_economic_raw(values, ids), ids, "economic_distance", {"values": getattr(values, "name", None)})
 
 
