@@ -84,3 +84,24 @@ def test_bad_inputs():
     bad.loc[0, "g"] = 2011
     with pytest.raises(DataError, match="constant within each entity"):
         event_study(bad, "y", "city", "year", "g")
+
+
+def test_twfe_event_study_matches_pyfixest_i_syntax_on_df_het():
+    """Peer check on pyfixest's shipped df_het.csv: same leads/lags as feols(i(rel, ref=-1))."""
+    import os
+    import re
+    import warnings
+
+    import pyfixest as pf
+
+    path = os.path.join(os.path.dirname(pf.__file__), "did", "data", "df_het.csv")
+    df = pd.read_csv(path)
+    r = event_study(df, "dep_var", "unit", "year", "g")
+    d = df.assign(rel=df["rel_year"].replace([np.inf], -1.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = pf.feols("dep_var ~ i(rel, ref=-1.0) | unit + year", d, vcov={"CRV1": "unit"})
+    names = {int(float(re.search(r"::(-?[\d.]+)", k).group(1))): k for k in f.coef().index}
+    ours = r.coefs
+    np.testing.assert_allclose(ours["estimate"], [f.coef()[names[k]] for k in ours.index], rtol=1e-9)
+    np.testing.assert_allclose(ours["se"], [f.se()[names[k]] for k in ours.index], rtol=1e-9)
