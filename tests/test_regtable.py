@@ -94,6 +94,8 @@ def test_accepts_threshold_spatial_and_mediation(models, tmp_path):
     assert df.loc["x (indirect)", "(3)"].startswith("0.200")
     assert "indirect (a·b)" in df.index
     assert df.loc["Model"].tolist()[2] == "SAR"
+    tex = t.to_latex()
+    assert r"(q$\le$" in tex and r"Threshold $\gamma$1" in tex and "≤" not in tex
 
 
 def test_exports_read_back(models, tmp_path):

@@ -138,8 +138,13 @@ def _latex_escape(s: str) -> str:
     rep = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
            "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
     out = "".join(rep.get(ch, ch) for ch in s)
-    return out.replace("*", r"$^{*}$").replace(r"$^{*}$$^{*}$", r"$^{**}$").replace(
-        r"$^{**}$$^{*}$", r"$^{***}$").replace("²", r"$^2$")
+    out = out.replace("*", r"$^{*}$").replace(r"$^{*}$$^{*}$", r"$^{**}$").replace(
+        r"$^{**}$$^{*}$", r"$^{***}$")
+    for ch, tex in (("²", r"$^2$"), ("≤", r"$\le$"), ("≥", r"$\ge$"), ("γ", r"$\gamma$"),
+                    ("ρ", r"$\rho$"), ("λ", r"$\lambda$"), ("·", r"$\cdot$"), ("→", r"$\to$"),
+                    ("∂", r"$\partial$")):
+        out = out.replace(ch, tex)
+    return out
 
 
 def _get(res: Any, name: str, default: Any = None) -> Any:
