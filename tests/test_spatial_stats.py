@@ -214,3 +214,21 @@ def test_names_resolve_and_public_api(data_dir):
         moran(pd.Series(y.to_numpy(), index=list(w.ids)), w, permutations=0).I)
     assert dt.local_moran is local_moran
     assert sparse.issparse(w.sparse)
+
+
+def test_live_esda_queen(crime, data_dir):
+    esda = pytest.importorskip("esda")
+    lp = pytest.importorskip("libpysal")
+    import warnings
+    lw = lp.io.open(str(data_dir / "reference" / "columbus" / "columbus.gal")).read()
+    lw.transform = "r"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = esda.Moran(crime, lw, permutations=0)
+        lm = esda.Moran_Local(crime, lw, permutations=0)
+    r = moran(crime, lw, permutations=0)
+    assert (r.I, r.EI) == (pytest.approx(m.I, rel=1e-13), pytest.approx(m.EI, rel=1e-15))
+    assert r.z_rand == pytest.approx(m.z_rand, rel=1e-12) and r.z_norm == pytest.approx(m.z_norm, rel=1e-12)
+    lr = local_moran(crime, lw, permutations=0)
+    np.testing.assert_allclose(lr.Is, lm.Is, rtol=1e-12)
+    np.testing.assert_array_equal(lr.q, lm.q)
