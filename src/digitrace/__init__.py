@@ -43,6 +43,8 @@ _LAZY: dict[str, str] = {
     "did": "digitrace.econ",
     "event_study": "digitrace.econ",
     "regtable": "digitrace.econ",
+    "moderation": "digitrace.econ",
+    "placebo_did": "digitrace.econ",
     # text
     "count_keywords": "digitrace.text",
     # framework
