@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,8 +19,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Output folder (shards + results.duckdb); a rerun resumes."),
         section: str = typer.Option("full", "--section", help="full or mda (MD&A, falls back to full text with a flag)."),
         engine: str = typer.Option("dask", "--engine", help="dask (local processes or --scheduler) or local (one process)."),
-        workers: Optional[int] = typer.Option(None, "--workers", help="Dask worker processes (default: CPU count)."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://HOST:PORT."),
+        workers: int | None = typer.Option(None, "--workers", help="Dask worker processes (default: CPU count)."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://HOST:PORT."),
         partition_size: int = typer.Option(64, "--partition-size", help="Documents per Parquet shard."),
         overlapping: bool = typer.Option(False, "--overlapping", help="Count overlapping matches (default leftmost-longest)."),
         no_negation: bool = typer.Option(False, "--no-negation", help="Do not drop negated hits."),
@@ -40,7 +39,7 @@ def register(app: typer.Typer) -> None:
     def report(
         out_dir: Path = typer.Argument(..., help="OUT folder of a `digitrace text score` run."),
         fmt: str = FORMAT_OPTION,
-        out: Optional[Path] = OUT_OPTION,
+        out: Path | None = OUT_OPTION,
     ) -> None:
         """Yearly means of the group counts, total and ln(1+total), and the share of zeros."""
         from ..text.score import load_scores, score_report
@@ -56,9 +55,9 @@ def register(app: typer.Typer) -> None:
     def corpus(
         which: str = typer.Argument(..., help="national, provincial, firms or pdfcheck."),
         dictionary: str = typer.Option("wufei2021", "--dict", help="Built-in dictionary name or a .csv/.yaml file."),
-        data: Optional[Path] = DATA_OPTION,
+        data: Path | None = DATA_OPTION,
         fmt: str = FORMAT_OPTION,
-        out: Optional[Path] = OUT_OPTION,
+        out: Path | None = OUT_OPTION,
     ) -> None:
         """Scores of the project's real corpora (government work reports, annual reports)."""
         from ..errors import DigitraceError

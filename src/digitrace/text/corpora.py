@@ -29,8 +29,16 @@ from .ingest import read_document
 from .normalize import normalize
 from .sections import extract_mda
 
-__all__ = ["gov_report_series", "provincial_cross_section", "firm_scores", "first_appearances",
-           "strip_web_boilerplate", "parse_doc_name", "pdf_text_agreement", "read_corpus_dir"]
+__all__ = [
+    "firm_scores",
+    "first_appearances",
+    "gov_report_series",
+    "parse_doc_name",
+    "pdf_text_agreement",
+    "provincial_cross_section",
+    "read_corpus_dir",
+    "strip_web_boilerplate",
+]
 
 NATIONAL_DIR = Path("text/gov_work_reports/national_1954_2025_txt")
 PROVINCIAL_DIR = Path("text/gov_work_reports/provincial_2026_txt")
@@ -170,7 +178,7 @@ def firm_scores(data_dir: str | Path | None = None, dictionary="wufei2021", *,
     return pd.DataFrame(rows)
 
 
-def first_appearances(texts: "dict[int, str] | pd.Series | None" = None, terms=("大数据", "数字经济"), *,
+def first_appearances(texts: dict[int, str] | pd.Series | None = None, terms=("大数据", "数字经济"), *,
                       data_dir: str | Path | None = None, negation: bool = False) -> dict[str, int | None]:
     """First year in which each term is found.
 
@@ -185,7 +193,6 @@ def first_appearances(texts: "dict[int, str] | pd.Series | None" = None, terms=(
     if texts is None:
         root = _data_dir(data_dir) / NATIONAL_DIR
         texts = {parse_doc_name(s)[1]: t for s, t in read_corpus_dir(root).items()}
-    d = Dictionary("terms", tuple(), (), ())
     from .dictionaries import _from_rows
 
     d = _from_rows("terms", [{"group": t, "term": t} for t in terms], "<terms>")

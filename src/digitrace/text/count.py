@@ -48,17 +48,26 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from .._optional import require
 from .dictionaries import Dictionary, load_dictionary
 from .normalize import normalize
 
-__all__ = ["KeywordMatcher", "DocumentCounts", "count_keywords", "get_matcher", "NEGATORS",
-           "NEGATION_EXCEPTIONS", "EXCLUSIONS", "CLAUSE_DELIMITERS", "NEGATION_WINDOW"]
+__all__ = [
+    "CLAUSE_DELIMITERS",
+    "EXCLUSIONS",
+    "NEGATION_EXCEPTIONS",
+    "NEGATION_WINDOW",
+    "NEGATORS",
+    "DocumentCounts",
+    "KeywordMatcher",
+    "count_keywords",
+    "get_matcher",
+]
 
 NEGATORS: tuple[str, ...] = ("没有", "尚未", "未曾", "并未", "从未", "暂无", "不存在", "并无",
                              "毫无", "未", "不", "无", "没")
@@ -154,7 +163,7 @@ class KeywordMatcher:
     be shared by threads and pickled to worker processes.
     """
 
-    def __init__(self, dictionary: "str | Path | Dictionary" = "wufei2021", *,
+    def __init__(self, dictionary: str | Path | Dictionary = "wufei2021", *,
                  overlapping: bool = False, negation: bool = True, exclusions: bool = True) -> None:
         ahocorasick = require("ahocorasick")
         self.dictionary = load_dictionary(dictionary)
@@ -274,7 +283,7 @@ def _cached_builtin(name: str) -> Dictionary:
     return load_dictionary(name)
 
 
-def get_matcher(dictionary: "str | Path | Dictionary" = "wufei2021", *, overlapping: bool = False,
+def get_matcher(dictionary: str | Path | Dictionary = "wufei2021", *, overlapping: bool = False,
                 negation: bool = True, exclusions: bool = True) -> KeywordMatcher:
     """Return a compiled matcher (memoised by value: same inputs, same immutable matcher)."""
     from .dictionaries import BUILTIN_DICTIONARIES
@@ -286,7 +295,7 @@ def get_matcher(dictionary: "str | Path | Dictionary" = "wufei2021", *, overlapp
     return _cached_matcher(d, bool(overlapping), bool(negation), bool(exclusions))
 
 
-def count_keywords(text: str, dictionary: "str | Path | Dictionary" = "wufei2021", *,
+def count_keywords(text: str, dictionary: str | Path | Dictionary = "wufei2021", *,
                    overlapping: bool = False, negation: bool = True,
                    exclusions: bool = True) -> dict[str, int]:
     """Count dictionary keywords in a text, by group.

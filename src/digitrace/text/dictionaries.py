@@ -38,7 +38,7 @@ from pathlib import Path
 from ..errors import DataError
 from .normalize import normalize
 
-__all__ = ["Dictionary", "Term", "load_dictionary", "BUILTIN_DICTIONARIES"]
+__all__ = ["BUILTIN_DICTIONARIES", "Dictionary", "Term", "load_dictionary"]
 
 BUILTIN_DICTIONARIES: dict[str, str] = {
     "wufei2021": ("Wu Fei, Hu Huizhi, Lin Huiyan, Ren Xiaoyi (2021). 企业数字化转型与资本市场表现"
@@ -158,7 +158,7 @@ def _read_yaml(path: Path) -> tuple[str, list[dict]]:
     return str(doc.get("name", path.stem)), rows
 
 
-def load_dictionary(dictionary: "str | Path | Dictionary" = "wufei2021") -> Dictionary:
+def load_dictionary(dictionary: str | Path | Dictionary = "wufei2021") -> Dictionary:
     """Load a built-in dictionary by name, or a user CSV/YAML file.
 
     Parameters

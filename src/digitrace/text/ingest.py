@@ -19,7 +19,7 @@ from typing import Literal
 from .._optional import require
 from ..errors import DataError
 
-__all__ = ["read_document", "read_text_file", "read_pdf", "decode_bytes", "SUPPORTED_SUFFIXES"]
+__all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "read_document", "read_pdf", "read_text_file"]
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf")
 PdfBackend = Literal["pdfium", "pymupdf"]

@@ -31,7 +31,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "normalize_lines", "TRANSLATION_TABLE", "MAPPED_RANGES", "WHITESPACE"]
+__all__ = ["MAPPED_RANGES", "TRANSLATION_TABLE", "WHITESPACE", "normalize", "normalize_lines"]
 
 #: code-point ranges (inclusive) whose NFKC image the table reproduces
 MAPPED_RANGES: tuple[tuple[int, int], ...] = (

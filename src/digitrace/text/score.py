@@ -41,7 +41,7 @@ from ..atomic import atomic_path, atomic_write_text
 from ..errors import DataError, DigitraceError
 from .dictionaries import Dictionary, load_dictionary
 
-__all__ = ["score_corpus", "load_scores", "score_report", "list_documents", "ScoreRun"]
+__all__ = ["ScoreRun", "list_documents", "load_scores", "score_corpus", "score_report"]
 
 Engine = Literal["local", "dask"]
 SectionName = Literal["full", "mda"]
@@ -246,7 +246,12 @@ def score_corpus(corpus_dir: str | Path, out_dir: str | Path, dictionary="wufei2
 
 def _progress(enabled: bool):
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
 
     return Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=Console(stderr=True), disable=not enabled,

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 from .normalize import _LINE_TABLE
 
-__all__ = ["Section", "extract_mda", "MDA_TITLES"]
+__all__ = ["MDA_TITLES", "Section", "extract_mda"]
 
 _CN = "一二三四五六七八九十"
 MDA_TITLES = ("管理层讨论与分析", "经营情况讨论与分析", "管理层讨论及分析", "经营情况讨论及分析")
