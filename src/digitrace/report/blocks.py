@@ -33,6 +33,10 @@ class Figure:
     draw : callable
         ``draw(data) -> matplotlib.figure.Figure``.
     note : str
+    group : str, optional
+        Consecutive figures sharing a group are shown one at a time with a
+        selector (e.g. one map per year); ``label`` names the option.
+    label : str
     """
 
     id: str
@@ -44,6 +48,8 @@ class Figure:
     data: pd.DataFrame
     draw: Callable[[pd.DataFrame], Any]
     note: str = ""
+    group: str | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
