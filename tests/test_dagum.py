@@ -138,3 +138,29 @@ def test_mexico_1940_regression_fixture(data_dir):
     assert (round(r.within, 4), round(r.between, 4), round(r.transvariation, 4)) == (0.0597, 0.1407, 0.1534)
     shares = [round(100 * x / r.total, 1) for x in (r.within, r.between, r.transvariation)]
     assert shares == [16.9, 39.8, 43.4]
+
+
+def test_property_ties_and_identity():
+    hyp = pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), min_size=2, max_size=40))
+    def check(pairs):
+        y = np.array([p[0] for p in pairs], dtype=float)
+        g = np.array([p[1] for p in pairs])
+        if y.sum() == 0:
+            return
+        codes = np.unique(g, return_inverse=True)[1]
+        k = codes.max() + 1
+        r = dt.dagum_gini(y, g, singletons="zero")
+        b = dagum_bruteforce(y, codes, k)
+        assert r.total == pytest.approx(r.within + r.between + r.transvariation, abs=1e-12)
+        if (np.bincount(codes) > 0).all() and all(y[codes == j].mean() > 0 for j in range(k)):
+            assert r.total == pytest.approx(b["G"], abs=1e-12)
+            assert r.between == pytest.approx(b["G_nb"], abs=1e-12)
+            assert r.transvariation == pytest.approx(b["G_t"], abs=1e-12)
+
+    del hyp
+    check()

@@ -145,6 +145,17 @@ def dagum_bruteforce(y: np.ndarray, g: np.ndarray, k: int) -> dict[str, float | 
     sj = nj * Yj / (n * ybar)
     Gjh = np.zeros((k, k))
     D = np.zeros((k, k))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        _fill(groups, nj, Yj, Gjh, D, k)
+    Gw = sum(Gjh[j, j] * pj[j] * sj[j] for j in range(k))
+    Gnb = sum(Gjh[j, h] * (pj[j] * sj[h] + pj[h] * sj[j]) * D[j, h]
+              for j in range(1, k) for h in range(j))
+    Gt = sum(Gjh[j, h] * (pj[j] * sj[h] + pj[h] * sj[j]) * (1 - D[j, h])
+             for j in range(1, k) for h in range(j))
+    return {"G": G, "Gjh": Gjh, "D": D, "G_w": Gw, "G_nb": Gnb, "G_t": Gt}
+
+
+def _fill(groups, nj, Yj, Gjh, D, k) -> None:
     for j in range(k):
         for h in range(k):
             diff = groups[j][:, None] - groups[h][None, :]
@@ -157,9 +168,3 @@ def dagum_bruteforce(y: np.ndarray, g: np.ndarray, k: int) -> dict[str, float | 
                 djh = np.where(dd > 0, dd, 0).sum() / (nj[a] * nj[b])
                 pjh = np.where(dd < 0, -dd, 0).sum() / (nj[a] * nj[b])
                 D[j, h] = (djh - pjh) / (djh + pjh) if djh + pjh > 0 else 0.0
-    Gw = sum(Gjh[j, j] * pj[j] * sj[j] for j in range(k))
-    Gnb = sum(Gjh[j, h] * (pj[j] * sj[h] + pj[h] * sj[j]) * D[j, h]
-              for j in range(1, k) for h in range(j))
-    Gt = sum(Gjh[j, h] * (pj[j] * sj[h] + pj[h] * sj[j]) * (1 - D[j, h])
-             for j in range(1, k) for h in range(j))
-    return {"G": G, "Gjh": Gjh, "D": D, "G_w": Gw, "G_nb": Gnb, "G_t": Gt}
