@@ -19,6 +19,20 @@ def test_first_appearances_in_national_reports(data_dir):
     assert first["区块链"] is None or first["区块链"] >= 2018
 
 
+def test_gov_digital_dictionary_first_mentions(data_dir):
+    s = corpora.gov_report_series(data_dir, "gov_digital")
+    assert list(s.columns[:4]) == ["digital_economy", "digital_technology", "digital_infrastructure",
+                                   "digital_governance"]
+    root = data_dir / corpora.NATIONAL_DIR
+    t2016 = (root / "2016_国务院政府工作报告.txt").read_text(encoding="utf-8")
+    t2017 = (root / "2017_国务院政府工作报告.txt").read_text(encoding="utf-8")
+    from digitrace.text.count import get_matcher
+
+    m = get_matcher("gov_digital")
+    assert m.count(t2017).terms.get("数字经济") == 1 and "数字经济" not in m.count(t2016).terms
+    assert s.loc[2014:, "total"].min() > s.loc[:1999, "total"].max()
+
+
 def test_national_series(data_dir):
     s = corpora.gov_report_series(data_dir)
     assert s.index.min() == 1954 and s.index.max() == 2025 and len(s) == 52

@@ -183,7 +183,7 @@ def test_wufei_dictionary_against_shared_list(data_dir):
 
 
 @pytest.mark.parametrize("name,n_groups", [("seed_characteristics", 4), ("chain_channels", 4),
-                                           ("driving_modes", 3)])
+                                           ("driving_modes", 3), ("gov_digital", 4)])
 def test_framework_dictionaries(name, n_groups):
     d = load_dictionary(name)
     assert len(d.groups) == n_groups

@@ -16,6 +16,9 @@ name                     content
                          digitalization in the project's literature review (§2.2)
 ``chain_channels``       the four industrial-chain reshaping channels (§4)
 ``driving_modes``        the three driving modes (§3)
+``gov_digital``          government digital attention: digital economy,
+                         technology, infrastructure, governance (constructed;
+                         includes 数字经济, absent from Wu Fei's list)
 =======================  =====================================================
 
 User dictionaries: a CSV with at least ``group`` and ``term`` columns (``note``
@@ -49,6 +52,8 @@ BUILTIN_DICTIONARIES: dict[str, str] = {
                        "collaboration reshaping of the industrial chain."),
     "driving_modes": ("digitrace literature review §3: social/demand backward-forcing, technology "
                       "integration, innovation/platform value-added services."),
+    "gov_digital": ("digitrace-constructed government digital-attention dictionary: digital economy, "
+                    "digital technology, digital infrastructure, digital governance."),
 }
 
 
