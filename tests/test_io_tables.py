@@ -287,3 +287,55 @@ def test_employment_file_and_concordance(data_dir, nbs):
 def test_oecd_file_given_to_nbs_loader(data_dir):
     with pytest.raises(DataError, match="stacked OECD layout.*load_oecd_iot"):
         load_io_table(data_dir / "io" / "oecd" / OECD)
+
+
+# --- OECD stacked file: parsed once per process, errors per loaded year ------------
+
+def test_oecd_module_imports_on_its_own():
+    """Regression: ``import digitrace.data.oecd_iot`` first used to fail (circular import)."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", "import digitrace.data.oecd_iot as m; print(m.load_oecd_iot.__name__)"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "load_oecd_iot"
+
+
+def _small_oecd(data_dir, path):
+    """Two years (2017, 2018) of the real stacked file, written to ``path``."""
+    src = (data_dir / "io" / "oecd" / OECD).read_text(encoding="utf-8").splitlines()
+    keep = [src[0]] + [ln for ln in src[1:] if ln.startswith(("2017,", "2018,"))]
+    path.write_text("\n".join(keep) + "\n", encoding="utf-8")
+    return path
+
+
+def test_oecd_stacked_file_read_once_and_invalidated(data_dir, tmp_path, monkeypatch):
+    import digitrace.data.oecd_iot as mod
+
+    p = _small_oecd(data_dir, tmp_path / "oecd_small.csv")
+    calls = []
+    real = mod.read_tabular
+    monkeypatch.setattr(mod, "read_tabular", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    t17 = load_oecd_iot(p, 2017)
+    t18 = load_oecd_iot(p, 2018)
+    assert len(calls) == 1                                   # one CSV read for both years
+    ref = load_oecd_iot(data_dir / "io" / "oecd" / OECD, 2018)
+    pd.testing.assert_frame_equal(t18.Z, ref.Z, check_exact=True)
+    pd.testing.assert_series_equal(t18.va, ref.va, check_exact=True)
+    assert t17.year == 2017 and t17.meta["balance"].passed
+    t18.Z.iloc[0, 0] = -1.0                                  # the cache is not shared with results
+    assert load_oecd_iot(p, 2018).Z.iloc[0, 0] == ref.Z.iloc[0, 0]
+    # a changed file is re-read (mtime/size key), and a bad cell is reported for its own year only
+    lines = p.read_text(encoding="utf-8").splitlines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("2017,03,"))
+    cells = lines[i].split(",")
+    cells[5] = "ten"                                         # column "02" of row 03 in 2017
+    lines[i] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import os
+    os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
+    assert load_oecd_iot(p, 2018).meta["balance"].passed    # 2018 unaffected
+    assert len(calls) == 2
+    with pytest.raises(DataError, match=r"oecd_small\.csv, row 03 \(2017\), column 02: non-numeric value 'ten'"):
+        load_oecd_iot(p, 2017)
