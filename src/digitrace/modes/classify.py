@@ -63,6 +63,9 @@ class DrivingModes(Result):
         The composite of each mode (weights, normalised indicators).
     missing : DataFrame
         Every missing indicator cell: ``adcode, year, indicator, reason``.
+    indicators : DataFrame
+        The raw indicator panel (after any imputation; NaN where missing),
+        indexed by ``(adcode, year)`` or ``(sector, year)``.
     imputed : DataFrame
         Every imputed cell (empty unless ``impute`` was given).
     centroids : DataFrame
@@ -81,6 +84,7 @@ class DrivingModes(Result):
     imputed: pd.DataFrame
     centroids: pd.DataFrame
     agreement: Mapping[str, float] = field(default_factory=dict)
+    indicators: pd.DataFrame | None = None
     unit: str = "adcode"
     label: str = "province_en"
 
@@ -311,6 +315,9 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
     from .assemble import IMPUTE, _impute, assemble_modes
 
     sp = load_mode_spec(spec)
+    if any(i.source == "chain" for i in sp.index.indicators):
+        raise SpecificationError(f"mode spec {sp.name} is a sector spec (source = 'chain'); "
+                                 "use digitrace.modes.sector_modes")
     margin = sp.margin if margin is None else float(margin)
     std = sp.standardise if standardise is None else standardise
     check_options(margin, std, kmeans_on, kmeans_k, draws, concentration)
@@ -368,4 +375,4 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
                 "years": list(sp.index.years)},
         inputs=tuple(sorted(inputs.items())), reference=REFERENCE)
     return DrivingModes(frame=out, dimensions=dims, spec=sp, missing=missing, imputed=imputed,
-                        centroids=centroids, agreement=agreement, provenance=prov)
+                        centroids=centroids, agreement=agreement, indicators=raw, provenance=prov)

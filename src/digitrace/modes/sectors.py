@@ -168,4 +168,5 @@ def sector_modes(data: str | Path | None = None, *, tables: Sequence | None = No
     return DrivingModes(frame=out, dimensions=dims, spec=sp, missing=missing,
                         imputed=pd.DataFrame(columns=["indicator", "sector", "year", "value", "method"]),
                         centroids=centroids, agreement=agreement, unit="sector", label="name_en",
+                        indicators=raw.set_axis(pd.MultiIndex.from_frame(panel[["sector", "year"]]), axis=0),
                         provenance=prov)
