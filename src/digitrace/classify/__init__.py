@@ -89,13 +89,17 @@ def vintages() -> pd.DataFrame:
     return _vintages().copy()
 
 
+def _check_vintage(vintage: str) -> None:
+    known = sorted(set(_concordance()["vintage"]))
+    if vintage not in known:
+        raise SpecificationError(f"unknown vintage {vintage!r}; known: {', '.join(known)}")
+
+
 def concordance(vintage: str | None = None) -> pd.DataFrame:
     """Concordance cells (vintage, sector, sector_name_zh, nbs_code, kind, share, confidence, basis)."""
     d = _concordance()
     if vintage is not None:
-        known = sorted(set(d["vintage"]))
-        if vintage not in known:
-            raise SpecificationError(f"unknown vintage {vintage!r}; known: {', '.join(known)}")
+        _check_vintage(vintage)
         d = d[d["vintage"] == vintage]
     return d.copy()
 
@@ -145,7 +149,14 @@ def detect_vintage(table: "IOTable") -> str:
 
 def core_shares(vintage: str) -> pd.DataFrame:
     """Sector × core major category (01–04) shares of a vintage (wide, sectors in vintage order)."""
-    d = concordance(vintage)
+    _check_vintage(vintage)
+    return _core_shares(vintage).copy()
+
+
+@lru_cache(maxsize=None)
+def _core_shares(vintage: str) -> pd.DataFrame:
+    d = _concordance()
+    d = d[d["vintage"] == vintage]
     order = list(_vintages().query("vintage == @vintage")["sector"])
     core = d[d["kind"] == "core"].assign(major=lambda x: x["nbs_code"].str[:2])
     w = core.pivot_table(index="sector", columns="major", values="share", aggfunc="sum")
@@ -155,6 +166,25 @@ def core_shares(vintage: str) -> pd.DataFrame:
     if len(bad):
         raise DataError(f"concordance shares above 1 for sectors {', '.join(bad.index)} of {vintage}")
     return w.div(total.clip(lower=1.0), axis=0)  # rounding of stored cells: Σ ≤ 1 exactly
+
+
+_CONF_RANK = {"high": 2, "medium": 1, "low": 0}
+
+
+@lru_cache(maxsize=None)
+def _sector_summary(vintage: str) -> pd.DataFrame:
+    """Per-sector strings and sums of a vintage's concordance cells (cached; see :func:`sectors`)."""
+    d = _concordance()
+    d = d[d["vintage"] == vintage]
+    inv = {v: k for k, v in _CONF_RANK.items()}
+    d = d.assign(cell=d["nbs_code"] + ":" + d["share"].map("{:.3f}".format),
+                 rank=d["confidence"].map(_CONF_RANK).fillna(2))
+    scope_d = d[(d["kind"] == "scope") & (d["nbs_code"] != "none")]
+    return pd.DataFrame({
+        "core_categories": d[d["kind"] == "core"].groupby("sector")["cell"].agg(";".join),
+        "scope_share": scope_d.groupby("sector")["share"].sum(),
+        "scope_categories": scope_d.groupby("sector")["cell"].agg(";".join),
+        "confidence": d.groupby("sector")["rank"].min().map(inv)})
 
 
 def sectors(table: "IOTable", vintage: str | None = None) -> pd.DataFrame:
@@ -169,18 +199,11 @@ def sectors(table: "IOTable", vintage: str | None = None) -> pd.DataFrame:
     ``low`` when any share rests on a low-confidence mapping).
     """
     vint = vintage or detect_vintage(table)
-    d = concordance(vint)
     idx = pd.Index([str(c) for c in table.sectors.index], name="sector")
     w = core_shares(vint).reindex(idx).fillna(0.0)
-    order = {"high": 2, "medium": 1, "low": 0}
-    inv = {v: k for k, v in order.items()}
-    d = d.assign(cell=d["nbs_code"] + ":" + d["share"].map("{:.3f}".format),
-                 rank=d["confidence"].map(order).fillna(2))
-    core = d[d["kind"] == "core"].groupby("sector")["cell"].agg(";".join)
-    scope_d = d[(d["kind"] == "scope") & (d["nbs_code"] != "none")]
-    scope = scope_d.groupby("sector")["cell"].agg(";".join)
-    scope_share = scope_d.groupby("sector")["share"].sum()
-    conf = d.groupby("sector")["rank"].min().map(inv)
+    summ = _sector_summary(vint).reindex(idx)
+    core, scope, scope_share, conf = (summ["core_categories"], summ["scope_categories"],
+                                      summ["scope_share"], summ["confidence"])
     cs = w.sum(axis=1)
     names = table.sectors.set_axis(idx)
     out = pd.DataFrame({

@@ -145,8 +145,12 @@ def load_io_table(path: str | Path, *, year: int | None = None, check: bool = Tr
     pos = {c: i for i, c in enumerate(codes) if c in _ROW_MARKERS or re.fullmatch(r"VA\d+", c)}
     va_rows = [c for c in pos if re.fullmatch(r"VA\d+", c)]
 
+    # parse all marker rows in one block (row-by-row .loc on a string frame is slow)
+    marker_vals = _numeric(df, [df.index[i] for i in pos.values()], scols, list(pos), p) if pos else None
+    marker_row = {name: k for k, name in enumerate(pos)}
+
     def row(name: str) -> np.ndarray:
-        return _numeric(df, [df.index[pos[name]]], scols, [name], p)[0]
+        return np.array(marker_vals[marker_row[name]])
 
     comp = {(_VA_NAMES.get(c, c)): row(c) for c in va_rows}
     va_comp = pd.DataFrame({k: comp.get(k, np.full(len(srows), np.nan)) for k in VA_COMPONENTS}, index=idx)
