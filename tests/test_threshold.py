@@ -164,14 +164,15 @@ def test_missing_value_named():
         digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
 
 
-def test_bootstrap_kernel_equals_explicit_resampled_refits():
+@pytest.mark.parametrize("k", [1, 2])
+def test_bootstrap_kernel_equals_explicit_resampled_refits(k):
     """bootstrap_ssr (moment algebra) == forming each resampled y and refitting."""
     rng = np.random.default_rng(8)
     N, T = 25, 4
     n = N * T
     codes = np.repeat(np.arange(N), T)
     counts = np.full(N, float(T))
-    X = rng.normal(size=(n, 1))
+    X = rng.normal(size=(n, k))
     Q = rng.uniform(size=n)
     fixed = np.column_stack([within(rng.normal(size=(n, 2)), codes, counts), within(X, codes, counts)])
     cand = np.sort(Q)[5:-5]

@@ -38,7 +38,7 @@ class SearchPath:
     Binv: np.ndarray       # (g, k, k) inverse of B(gamma); NaN where singular
     valid: np.ndarray      # (g,) bool: B(gamma) well conditioned
     Zw: np.ndarray         # fixed within design (n, p)
-    Gfac: tuple            # cho_factor of Zw'Zw (or None when p == 0)
+    Ginv: np.ndarray | None  # (Zw'Zw)^-1 (p x p), None when p == 0
     C: np.ndarray | None = None   # (g, p, k) sum_{q<=gamma} Z*_it x_it'
 
 
@@ -88,12 +88,12 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
     if p:
         Zs = Zw[order]
         C = np.cumsum(Zs[:, :, None] * xs[:, None, :], axis=0)[pos]       # (g, p, k)
-        Gfac = cho_factor(Zw.T @ Zw)
-        g_, _, _ = C.shape
-        GiC = cho_solve(Gfac, C.transpose(1, 0, 2).reshape(p, -1)).reshape(p, g_, k).transpose(1, 0, 2)
+        G = np.einsum("np,nq->pq", Zw, Zw, optimize=False)
+        Ginv = cho_solve(cho_factor(G), np.eye(p))
+        GiC = np.einsum("pq,gqk->gpk", Ginv, C, optimize=False)
         B = DQD - np.einsum("gpk,gpl->gkl", C, GiC)
     else:
-        Gfac = None
+        Ginv = None
         C = None
         B = DQD
     # conditioning relative to the regressors' own scale
@@ -108,19 +108,17 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
         idx = np.flatnonzero(det_ok)
         det_ok[idx[~good]] = False
         Binv[det_ok] = np.linalg.inv(B[det_ok])
-    return SearchPath(order=order, pos=pos, xs=xs, Binv=Binv, valid=det_ok, Zw=Zw, Gfac=Gfac, C=C)
+    return SearchPath(order=order, pos=pos, xs=xs, Binv=Binv, valid=det_ok, Zw=Zw, Ginv=Ginv, C=C)
 
 
 def residualize(path: SearchPath, y: np.ndarray) -> np.ndarray:
     """:math:`e_0 = M_{Z^*} y` for one vector or the columns of a matrix (already demeaned)."""
-    from scipy.linalg import cho_solve
-
-    if path.Gfac is None:
+    if path.Ginv is None:
         return y
     # skinny products through einsum (no BLAS threading: multithreaded BLAS on
     # tall-skinny matrices is erratic on small shared machines)
     sub = "np,n->p" if y.ndim == 1 else "np,nr->pr"
-    coef = cho_solve(path.Gfac, np.einsum(sub, path.Zw, y, optimize=False))
+    coef = path.Ginv @ np.einsum(sub, path.Zw, y, optimize=False)
     back = "np,p->n" if y.ndim == 1 else "np,pr->nr"
     return y - np.einsum(back, path.Zw, coef, optimize=False)
 
@@ -158,8 +156,6 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray,
 
     Returns ``(S0 (R,), SSR (R, g))``.
     """
-    from scipy.linalg import cho_solve
-
     N, T = blocks.shape
     dT = np.ascontiguousarray(draws.T)                                    # (N, R)
     Yo = blocks[dT].transpose(0, 2, 1).reshape(N * T, -1)                # y^b, original row order
@@ -170,15 +166,21 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray,
     yx = yb[:last, :, None] * path.xs[:last, None, :]                      # (last, R, k)
     starts = np.r_[0, path.pos[:-1] + 1]
     araw = np.add.reduceat(yx, starts, axis=0).cumsum(axis=0)            # (g, R, k)
-    if path.Gfac is not None:
+    if path.Ginv is not None:
         zty = path.Zw.T @ Yo                                             # (p, R)
-        theta = cho_solve(path.Gfac, zty)
+        theta = path.Ginv @ zty
         s0 = yty - (zty * theta).sum(axis=0)
-        a = araw - np.einsum("gpk,pr->grk", path.C, theta, optimize=False)
+        if path.C.shape[2] == 1:
+            a = araw - (path.C[:, :, 0] @ theta)[:, :, None]
+        else:
+            a = araw - np.einsum("gpk,pr->grk", path.C, theta, optimize=False)
     else:
         s0, a = yty, araw
     Binv = np.where(path.valid[:, None, None], path.Binv, 0.0)
-    quad = np.einsum("grk,gkl,grl->rg", a, Binv, a, optimize=False)
+    if a.shape[2] == 1:                                   # one regime regressor: scalar B
+        quad = (a[:, :, 0] ** 2 * Binv[:, 0, 0][:, None]).T
+    else:
+        quad = np.einsum("grk,gkl,grl->rg", a, Binv, a, optimize=False)
     ssr = s0[:, None] - quad
     ssr[:, ~path.valid] = np.inf
     return s0, ssr

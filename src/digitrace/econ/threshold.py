@@ -105,15 +105,20 @@ def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
     return u[ok]
 
 
+_CONTROLLER: list = []
+
+
 def _blas_single_thread():
     """Limit BLAS to one thread: tall-skinny products are slower multithreaded."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        import contextlib
+    import contextlib
 
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())      # library scan once per process
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
