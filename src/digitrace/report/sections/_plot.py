@@ -15,6 +15,11 @@ from ..figures import PALETTE, choropleth, setup_matplotlib
 
 GEOJSON = "geo/china_31_provinces.geojson"
 INDEX_SPEC = "province_digital_2015_2022"
+REGION_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
+
+
+def region_label(ctx: Any, r: str) -> str:
+    return REGION_ZH.get(r, r) if ctx.lang == "zh" else r
 
 
 def rel(ctx: Any, path: str | Path) -> str:
