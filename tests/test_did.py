@@ -31,7 +31,7 @@ def test_twfe_did_is_fe_with_entity_cluster():
     assert r.model_name == "DID (TWFE)"
 
 
-@pytest.mark.parametrize("est", ["twfe", "did2s"])
+@pytest.mark.parametrize("est", ["twfe", "sunab", "did2s"])
 def test_event_study_recovers_flat_pre_and_effects(est):
     df = _staggered(seed=1)
     r = event_study(df, "y", "city", "year", "g", estimator=est, window=(-4, 4))
@@ -86,16 +86,23 @@ def test_bad_inputs():
         event_study(bad, "y", "city", "year", "g")
 
 
-def test_twfe_event_study_matches_pyfixest_i_syntax_on_df_het():
-    """Peer check on pyfixest's shipped df_het.csv: same leads/lags as feols(i(rel, ref=-1))."""
+@pytest.fixture(scope="module")
+def df_het():
     import os
+
+    import pyfixest as pf
+
+    return pd.read_csv(os.path.join(os.path.dirname(pf.__file__), "did", "data", "df_het.csv"))
+
+
+def test_twfe_event_study_matches_pyfixest_i_syntax_on_df_het(df_het):
+    """Peer check on pyfixest's shipped df_het.csv: same leads/lags as feols(i(rel, ref=-1))."""
     import re
     import warnings
 
     import pyfixest as pf
 
-    path = os.path.join(os.path.dirname(pf.__file__), "did", "data", "df_het.csv")
-    df = pd.read_csv(path)
+    df = df_het
     r = event_study(df, "dep_var", "unit", "year", "g")
     d = df.assign(rel=df["rel_year"].replace([np.inf], -1.0))
     with warnings.catch_warnings():
@@ -105,3 +112,20 @@ def test_twfe_event_study_matches_pyfixest_i_syntax_on_df_het():
     ours = r.coefs
     np.testing.assert_allclose(ours["estimate"], [f.coef()[names[k]] for k in ours.index], rtol=1e-9)
     np.testing.assert_allclose(ours["se"], [f.se()[names[k]] for k in ours.index], rtol=1e-9)
+
+
+def test_sunab_matches_pyfixest_saturated_aggregate_on_df_het(df_het):
+    """Sun-Abraham interaction weights == pyfixest SaturatedEventStudy.aggregate() (shares)."""
+    import warnings
+
+    import pyfixest as pf
+
+    r = event_study(df_het, "dep_var", "unit", "year", "g", estimator="sunab")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = pf.event_study(df_het, "dep_var", "unit", "year", "g", estimator="saturated").aggregate()
+    a.index = a.index.astype(float).astype(int)
+    a = a.loc[r.coefs.index]
+    np.testing.assert_allclose(r.coefs["estimate"], a["Estimate"].astype(float), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(r.coefs["se"], a["Std. Error"].astype(float), rtol=1e-9)
+    assert r.pretrend_p > 0.05           # df_het has no pre-trends by construction

@@ -7,9 +7,11 @@ r"""Difference-in-differences: two-way FE DID, staggered event studies, placebo.
 * :func:`event_study` — leads and lags of the first treatment period
   :math:`G_i`:
   :math:`y_{it} = \sum_{k\ne -1}\beta_k 1(t - G_i = k) + \alpha_i + \lambda_t + u_{it}`,
-  estimated by dynamic TWFE (``"twfe"``) or Gardner's (2022) two-stage DID
-  (``"did2s"``, robust to heterogeneous effects under staggered adoption, via
-  pyfixest).  The pre-trend test is the joint Wald test
+  estimated by dynamic TWFE (``"twfe"``), Sun & Abraham's (2021)
+  interaction-weighted estimator (``"sunab"``: cohort × event-time dummies,
+  never-treated controls, cohort-share weights) or Gardner's (2022) two-stage
+  DID (``"did2s"``, via pyfixest); the last two are robust to heterogeneous
+  effects under staggered adoption.  The pre-trend test is the joint Wald test
   :math:`H_0: \beta_k = 0\ \forall k < -1`, :math:`F = \hat\beta'\hat V^{-1}\hat\beta/q`
   against :math:`F(q, G-1)`.
 * :func:`placebo_did` — randomization inference: the vector of adoption
@@ -35,8 +37,8 @@ from ..errors import DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
 from .fe import FEResult, _demean_multi, fe
 
-Estimator = Literal["twfe", "did2s"]
-REFERENCE = ("Gardner, J. (2022). Two-stage differences in differences. arXiv:2207.05943; "
+Estimator = Literal["twfe", "sunab", "did2s"]
+REFERENCE = ("Sun, L. & Abraham, S. (2021). J. Econometrics 225(2), 175-199; Gardner, J. (2022). Two-stage differences in differences. arXiv:2207.05943; "
              "Goodman-Bacon, A. (2021). J. Econometrics 225(2), 254-277; "
              "Roth, J. et al. (2023). J. Econometrics 235(2), 2218-2244.")
 
@@ -129,8 +131,9 @@ def event_study(data: pd.DataFrame, y: str, entity: str, time: str, cohort: str,
     ----------
     cohort : str
         First treatment period of each unit (0, NaN or inf = never treated).
-    estimator : {"twfe", "did2s"}
-        Dynamic TWFE, or Gardner's two-stage DID via ``pyfixest.did2s``.
+    estimator : {"twfe", "sunab", "did2s"}
+        Dynamic TWFE, Sun–Abraham interaction-weighted, or Gardner's two-stage
+        DID via ``pyfixest.did2s``.
     ref : int
         Omitted event time (default −1).
     window : (lo, hi), optional
@@ -140,7 +143,7 @@ def event_study(data: pd.DataFrame, y: str, entity: str, time: str, cohort: str,
     """
     from scipy import stats
 
-    check_option("estimator", estimator, ("twfe", "did2s"))
+    check_option("estimator", estimator, ("twfe", "sunab", "did2s"))
     _check_panel(data, [y, cohort, *controls], entity, time)
     check_numeric(data, [y, time, *controls])
     d = data.copy()
@@ -166,6 +169,10 @@ def event_study(data: pd.DataFrame, y: str, entity: str, time: str, cohort: str,
         fit = fe(d, f"{y} ~ {rhs} | {entity} + {time}", cluster=cl)
         b = fit.params[names].to_numpy()
         V = fit.vcov.loc[names, names].to_numpy()
+        nobs, r2, df2 = fit.nobs, fit.r2, fit.df_resid
+    elif estimator == "sunab":
+        b, V, ks, fit = _sunab(d, y, entity, time, controls, cl, rel, never, ks,
+                               pd.to_numeric(d[cohort], errors="coerce").to_numpy(float))
         nobs, r2, df2 = fit.nobs, fit.r2, fit.df_resid
     else:
         pf = require("pyfixest")
@@ -211,6 +218,41 @@ def event_study(data: pd.DataFrame, y: str, entity: str, time: str, cohort: str,
         fe_rows={f"{entity} FE": "Yes", f"{time} FE": "Yes"},
         extra_rows={"Pre-trend F": f"{F:.3f} (p={pF:.3f})"},
         model_name=f"Event study ({estimator})", provenance=prov)
+
+
+def _sunab(d, y, entity, time, controls, cl, rel, never, ks, coh):
+    r"""Sun & Abraham (2021) interaction-weighted event study.
+
+    Regress on cohort × event-time dummies :math:`1(G_i=g)1(t-g=k)` (k ≠ ref;
+    never-treated units are the control group) with unit and time FE, then
+    aggregate :math:`\hat\beta_k = \sum_g w_{gk}\hat\beta_{gk}` with
+    :math:`w_{gk}` the share of cohort *g* among observations at event time *k*;
+    :math:`V(\hat\beta) = RVR'`.
+    """
+    cohorts = sorted(np.unique(coh[~never]))
+    names, cells = [], []
+    for g in cohorts:
+        for k in ks:
+            m = (~never) & (coh == g) & (rel == k)
+            if m.any():
+                nm = f"sa_{len(names)}"
+                d[nm] = m.astype(float)
+                names.append(nm)
+                cells.append((g, k, int(m.sum())))
+    if never.sum() == 0:
+        raise SpecificationError("estimator='sunab' needs never-treated units as the control group")
+    rhs = " + ".join(names + list(controls))
+    fit = fe(d, f"{y} ~ {rhs} | {entity} + {time}", cluster=cl)
+    kept = [k for k in ks if any(c[1] == k for c in cells)]
+    Rm = np.zeros((len(kept), len(names)))
+    for i, k in enumerate(kept):
+        tot = sum(c[2] for c in cells if c[1] == k)
+        for j, c in enumerate(cells):
+            if c[1] == k:
+                Rm[i, j] = c[2] / tot
+    beta = fit.params[names].to_numpy()
+    Vc = fit.vcov.loc[names, names].to_numpy()
+    return Rm @ beta, Rm @ Vc @ Rm.T, kept, fit
 
 
 @dataclass(frozen=True, repr=False)
