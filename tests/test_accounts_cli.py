@@ -38,3 +38,15 @@ def test_classify_codes():
     assert "010101" in set(d["nbs_code"]) and {"0303", "0401"} <= set(d["nbs_code"])
     bad = run("classify", "9999")
     assert bad.returncode == 2 and "9999" in bad.stderr
+
+
+def test_accounts_unknown_source_is_a_user_error(data_dir):
+    import pytest
+
+    from digitrace.accounts import digital_accounts
+    from digitrace.errors import SpecificationError
+
+    with pytest.raises(SpecificationError, match="unknown source 'foo'; choose nbs, oecd or both"):
+        digital_accounts(data_dir, sources=("nbs", "foo"))
+    r = run("accounts", "--data", str(data_dir), "--source", "foo")
+    assert r.returncode == 2 and r.stderr.strip() == "error: unknown source 'foo'; choose nbs, oecd or both"

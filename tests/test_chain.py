@@ -130,12 +130,27 @@ def test_cli_chain_writes_long_and_channels(data_dir, tmp_path):
     import subprocess
     import sys
 
+    import os
+
     out = tmp_path / "chain.csv"
+    # FORCE_COLOR makes rich draw its progress bar although stdout is a pipe: it must go to stderr
     r = subprocess.run([sys.executable, "-m", "digitrace", "chain", "--data", str(data_dir), "--sources", "nbs",
-                        "--format", "csv", "--out", str(out)], capture_output=True, text=True)
+                        "--format", "csv", "--out", str(out)], capture_output=True, text=True,
+                       env={**os.environ, "FORCE_COLOR": "1"})
     assert r.returncode == 0, r.stderr
+    assert r.stdout == "" and "wrote" in r.stderr
     long = pd.read_csv(out, dtype={"sector": str})
     assert list(long.columns) == ["year", "source", "sector", "indicator", "value"]
     ch = pd.read_csv(tmp_path / "chain_channels.csv")
     assert set(ch["channel"]) == {"rnd", "production", "consumption", "collaboration"}
     assert sorted(ch["year"].unique()) == [2002, 2005, 2010, 2015, 2017, 2018, 2020]
+
+
+def test_threshold_and_source_errors_are_clear(data_dir):
+    from digitrace.chain import chain_measures, chain_panel
+    from digitrace.errors import DigitraceError, SpecificationError
+
+    with pytest.raises(DigitraceError, match=r"no sector .* digital share >= threshold 0\.9 \(largest 0\.6 in sector 3\)"):
+        chain_measures(three_sector(), digital=pd.Series({"3": 0.6}), threshold=0.9, roles=ROLES)
+    with pytest.raises(SpecificationError, match="unknown source 'foo'"):
+        chain_panel(data_dir, sources=("nbs", "foo"))

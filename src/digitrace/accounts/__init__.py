@@ -273,6 +273,11 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
     from .growth import GrowthParams, ict_capital_series
 
     ests = _estimators(estimator)
+    sources = tuple(sources)
+    unknown = [s for s in sources if s not in ("nbs", "oecd")]
+    if unknown or not sources:
+        raise SpecificationError(f"unknown source {unknown[0]!r}; choose nbs, oecd or both" if unknown
+                                 else "no source given; choose nbs, oecd or both")
     gp = growth_params or GrowthParams()
     inputs: list[tuple[str, str]] = []
     frames = []

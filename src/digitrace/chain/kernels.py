@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..io.kernels import safe_divide
+from ..io.kernels import output_multipliers, safe_divide
 
 __all__ = ["direct_intensity", "complete_intensity", "input_share", "final_demand_content",
            "upstreamness", "downstreamness", "pagerank", "eigenvector_centrality",
@@ -81,9 +81,10 @@ def downstreamness(L: np.ndarray) -> np.ndarray:
     r"""Input downstreamness :math:`D = \mathbf{1}' L` (Miller & Temurshoev 2017).
 
     The average number of stages between primary inputs and a sector's
-    output (equal to the output multiplier); :math:`D_j \ge 1`.
+    output: the simple output multiplier of :func:`digitrace.io.kernels.output_multipliers`;
+    :math:`D_j \ge 1`.
     """
-    return np.asarray(L, float).sum(axis=0)
+    return output_multipliers(L)
 
 
 def pagerank(A: np.ndarray, damping: float = 0.85, tol: float = 1e-12, max_iter: int = 1000) -> np.ndarray:

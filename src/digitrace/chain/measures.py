@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -164,21 +163,25 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
     *D* neither buys nor sells intermediates (Miller & Lahr 2001), as a share of
     total output.  References in :mod:`digitrace.chain.kernels`.
     """
+    from ..io.extraction import extract_kernel
+
     s = _digital_shares(table, digital)
     Z = table.Z.to_numpy(float)
     x = table.x.to_numpy(float)
+    # every inverse once; linkages and extraction use the io kernels on these arrays
     A = K.calc_A(Z, x)
     L = K.leontief(A)
     G = K.ghosh(K.calc_B(Z, x))
     v = K.safe_divide(table.va.to_numpy(float), x)
     is_dig = (s >= threshold).to_numpy()
+    if not is_dig.any():
+        raise DigitraceError(f"no sector of the {table.year} table ({table.source or table_label(table)}) has a "
+                             f"digital share >= threshold {threshold:g} (largest {s.max():.3g} in sector "
+                             f"{s.idxmax()}); lower `threshold` or pass `digital=`")
     roles = sector_roles(table.sectors, table.unit) if roles is None else roles.reindex(table.codes)
-    from ..io.extraction import extraction
-    from ..io.linkages import linkages
-
-    link = linkages(table).to_frame().reindex(table.codes)
-    digital_codes = [c for c, d in zip(table.codes, is_dig) if d]
-    loss = extraction(table, digital_codes, method="total").to_frame()["loss"].reindex(table.codes)
+    # complete extraction of D (Miller & Lahr 2001), as digitrace.io.extraction(method="total")
+    loss = x - extract_kernel(Z, x, np.flatnonzero(is_dig), "total")
+    U, D = C.upstreamness(G), C.downstreamness(L)
     sectors = pd.DataFrame({
         "role": roles.to_numpy(),
         "digital_share": s.to_numpy(),
@@ -187,13 +190,13 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
         "direct": C.direct_intensity(A, s.to_numpy()),
         "complete": C.complete_intensity(L, s.to_numpy()),
         "input_share": C.input_share(Z, s.to_numpy()),
-        "backward": link["BL"].to_numpy(float),
-        "forward": link["FL"].to_numpy(float),
+        "backward": K.rasmussen_index(L, axis=0),   # = digitrace.io.linkages(table)["BL"]
+        "forward": K.rasmussen_index(G, axis=1),    # = linkages(table, forward="ghosh")["FL"]
         "pagerank": C.pagerank(A),
         "eigenvector": C.eigenvector_centrality(A),
-        "upstreamness": C.upstreamness(G),
-        "downstreamness": C.downstreamness(L),
-        "extraction_output_loss": loss.to_numpy(float),
+        "upstreamness": U,
+        "downstreamness": D,
+        "extraction_output_loss": loss,
     }, index=pd.Index(table.codes, name="sector"))
     F = table.final_demand
     fd = {}
@@ -209,8 +212,8 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
         "downstream_reach": down,
         "upstream_reach": up,
         "extraction_output_loss_share": float(np.nansum(sectors["extraction_output_loss"]) / x.sum()),
-        "digital_upstreamness": float(np.average(C.upstreamness(G), weights=xd)) if xd.sum() > 0 else float("nan"),
-        "digital_downstreamness": float(np.average(C.downstreamness(L), weights=xd)) if xd.sum() > 0 else float("nan"),
+        "digital_upstreamness": float(np.average(U, weights=xd)) if xd.sum() > 0 else float("nan"),
+        "digital_downstreamness": float(np.average(D, weights=xd)) if xd.sum() > 0 else float("nan"),
     })
     src = str(table.source)
     inputs = ((src, file_sha256(src)),) if src and os.path.exists(src) else ()

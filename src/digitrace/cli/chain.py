@@ -22,12 +22,16 @@ def register(app: typer.Typer) -> None:
         tau: float = typer.Option(0.001, "--tau", help="Coefficient threshold for a digital linkage."),
     ) -> None:
         """Digital-input intensities, linkages, centrality, extraction and the four channels, by year and table."""
+        from rich.console import Console
         from rich.progress import Progress
 
         from ..chain.panel import chain_panel
+        from ..errors import SpecificationError
 
         srcs = tuple(s.strip() for s in sources.split(",") if s.strip())
-        with Progress(transient=True) as bar:
+        if what not in ("long", "channels", "both"):
+            raise SpecificationError(f"--what must be long, channels or both, got {what!r}")
+        with Progress(transient=True, console=Console(stderr=True)) as bar:  # stdout stays clean
             task = bar.add_task("chain", total=None)
             res = chain_panel(data, sources=srcs, threshold=threshold, tau=tau,
                               progress=lambda label: bar.update(task, description=label, advance=1))
