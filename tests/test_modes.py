@@ -365,6 +365,21 @@ def test_real_sector_modes(data_dir):
     assert res.transitions("count").to_numpy().sum() == 44 * 2
 
 
+def test_sector_modes_nbs_noncompetitive_tables(data_dir):
+    """The 42-sector non-competitive NBS tables publish only total consumption (TC)."""
+    import digitrace as dt
+    from digitrace.modes import sector_modes
+    from digitrace.modes.sectors import sector_indicators
+
+    tabs = [dt.load_io_table(data_dir / "io" / "nbs" / f"china_{y}_42.csv") for y in (2017, 2018, 2020)]
+    ind = sector_indicators(tabs[1])
+    assert (ind["household_basis"] == "consumption").all()
+    assert ind["household_share"].between(0, 1).all()
+    res = sector_modes(tables=tabs, draws=20)
+    # only 2017 → 2018 is a one-year step; 2018 → 2020 is not counted
+    assert res.transitions("count").to_numpy().sum() == res.to_frame().query("year == 2017")["mode"].notna().sum()
+
+
 # ------------------------------------------------------------------ CLI
 
 

@@ -37,7 +37,7 @@ from . import kernels as K
 from .spec import MODES, STANDARDISE, ModeSpec, load_mode_spec
 
 STATES = MODES + ("mixed",)
-REFERENCE = ("Modes: Tian (2022) literature review of industrial digitalization in China, §3; "
+REFERENCE = ("Modes: Tian, Industrial Digitalization in China: Literature Review and Research Prospects, §3; "
              "weights: digitrace.index; Dirichlet perturbation: Saisana, Saltelli & Tarantola (2005) "
              "JRSS A 168(2); k-means++: Arthur & Vassilvitskii (2007); Hungarian: Kuhn (1955); "
              "kappa: Cohen (1960); Markov ML: Anderson & Goodman (1957)")

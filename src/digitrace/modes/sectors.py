@@ -35,19 +35,27 @@ def sector_indicators(table, digital=None) -> pd.DataFrame:
     """The chain-based indicators of one IO table: one row per sector.
 
     Columns: every :class:`~digitrace.chain.ChainMeasures` sector column plus
-    ``household_share`` = household final consumption of the product / gross output.
+    ``household_share`` = household final consumption of the product / gross output
+    (``household_basis = "consumption"``: household + government consumption, for the
+    non-competitive 42-sector NBS tables, which publish only their sum).
     """
     from ..chain.measures import chain_measures
 
     cm = chain_measures(table, digital)
     s = cm.sectors.copy()
-    hh = [c for c, r in table.final_demand_labels.items() if r == "household" and c in table.final_demand.columns]
+    labels = table.final_demand_labels
+    basis = "household"
+    hh = [c for c, r in labels.items() if r == "household" and c in table.final_demand.columns]
+    if not hh:  # non-competitive 42-sector NBS tables publish only total consumption (TC)
+        basis = "consumption"
+        hh = [c for c, r in labels.items() if r == "consumption" and c in table.final_demand.columns]
     if not hh:
-        raise DigitraceError(f"the {table.year} table has no household final-demand column; "
-                             "household_share cannot be computed")
+        raise DigitraceError(f"the {table.year} table has no household or consumption final-demand "
+                             "column; household_share cannot be computed")
     x = table.x.reindex(s.index).to_numpy(float)
     h = table.final_demand[hh].sum(axis=1).reindex(s.index).to_numpy(float)
     s["household_share"] = np.divide(h, x, out=np.full_like(x, np.nan), where=x > 0)
+    s["household_basis"] = basis
     s["name_en"] = table.sectors["name_en"].reindex(s.index).to_numpy() if "name_en" in table.sectors else ""
     s["name_zh"] = table.sectors["name_zh"].reindex(s.index).to_numpy() if "name_zh" in table.sectors else ""
     s.insert(0, "year", int(table.year))
