@@ -94,6 +94,8 @@ def table_accounts(table, estimators=("io_direct", "io_complete"), *, growth: pd
                    shares: pd.DataFrame | None = None, caict_id_gdp: dict[int, float] | None = None,
                    table_label: str | None = None, source: str = "nbs") -> pd.DataFrame:
     """Long accounts frame of one IO table (see :func:`digital_accounts`)."""
+    from ..io.kernels import calc_A
+
     ests = _estimators(estimators)
     info, vint = _sector_info(table, shares)
     codes = table.codes
@@ -127,7 +129,7 @@ def table_accounts(table, estimators=("io_direct", "io_complete"), *, growth: pd
             if dep is None:
                 note = "no depreciation in table: ICT capital-services term omitted"
         elif e == "io_complete":
-            A = np.divide(Z, x[None, :], out=np.zeros_like(Z), where=x[None, :] > 0)
+            A = calc_A(Z, x)
             idv = K.increment_from_share(v, s, K.complete_digital_share(A, s))
         elif e in ("growth_lb", "growth_pz"):
             if growth is None or growth.empty:

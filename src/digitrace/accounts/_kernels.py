@@ -41,12 +41,13 @@ def complete_digital_share(A: np.ndarray, s: np.ndarray) -> np.ndarray:
 
     The digital share of all direct and indirect intermediate requirements per
     unit of final output of j (Leontief 1936; the 完全消耗系数 of Chinese IO
-    practice).  Solved with ``np.linalg.solve``.
+    practice).  ``L`` from :func:`digitrace.io.kernels.leontief` (LU solve, no ``inv``).
     """
+    from ..io.kernels import leontief
+
     A = np.asarray(A, float)
     n = A.shape[0]
-    L = np.linalg.solve(np.eye(n) - A, np.eye(n))
-    B = L - np.eye(n)
+    B = leontief(A) - np.eye(n)
     num = np.asarray(s, float) @ B
     den = B.sum(axis=0)
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
