@@ -94,3 +94,19 @@ def test_factor_terms_pass_through(grunfeld):
     """i() terms on a string column are handed to pyfixest, not rejected as non-numeric."""
     r = fe(grunfeld, "invest ~ value + capital + i(firm)")
     assert r.params["value"] == pytest.approx(0.110124, abs=5e-7)
+
+
+def test_demeaning_nonconvergence_is_reported(grunfeld):
+    """Alternating projections that stop early raise ConvergenceError, never return silently."""
+    from digitrace.econ.fe import _demean_multi
+    from digitrace.errors import ConvergenceError
+
+    g = grunfeld.iloc[::3]                     # unbalanced: two-way projections need iterations
+    X = g[["value", "capital"]].to_numpy(float)
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        _demean_multi(X, g, ["firm", "year"], iters=1)
+    Xd = _demean_multi(X, g, ["firm", "year"])
+    # converged: both sets of group means are ~0
+    for f in ("firm", "year"):
+        means = pd.DataFrame(Xd).groupby(g[f].to_numpy()).mean().abs().to_numpy().max()
+        assert means < 1e-8 * np.abs(X).max()
