@@ -268,6 +268,11 @@ def test_spec_errors(tmp_path, toy_spec):
         driving_modes(_toy_frame(), toy_spec, impute="mean")
     with pytest.raises(SpecificationError, match="lacks spec indicators"):
         driving_modes(_toy_frame().drop(columns="t2"), toy_spec)
+    from digitrace.errors import UnknownProvinceError
+
+    odd = _toy_frame().rename(index={110000: 11}, level="adcode")
+    with pytest.raises(UnknownProvinceError, match=r"\[11\]"):
+        driving_modes(odd, toy_spec)
     with pytest.raises(SpecificationError, match="sector spec"):
         driving_modes(_toy_frame(), "sector_modes_io")
 
@@ -363,6 +368,35 @@ def test_real_sector_modes(data_dir):
     it = f[(f["sector"] == "35") & (f["year"] == 2018)].iloc[0]
     assert it["mode_top"] == "innovation"      # IT and information services
     assert res.transitions("count").to_numpy().sum() == 44 * 2
+
+
+def _permuted(t, perm):
+    from dataclasses import replace
+
+    def rows(x):
+        return None if x is None else x.loc[perm]
+
+    return replace(t, Z=t.Z.loc[perm, perm], final_demand=rows(t.final_demand), va=rows(t.va),
+                   va_components=rows(t.va_components), x=rows(t.x), exports=rows(t.exports),
+                   imports=rows(t.imports), sectors=rows(t.sectors), errors=rows(t.errors))
+
+
+def test_sector_modes_invariant_to_sector_ordering(data_dir):
+    import digitrace as dt
+    from digitrace.modes import sector_modes
+
+    path = data_dir / "io" / "oecd" / "OECD2021ed_IOT_CHN_1995_2018_45sec.csv"
+    tabs = [dt.load_oecd_iot(path, y) for y in (2016, 2017, 2018)]
+    rng = np.random.default_rng(5)
+    perm = [list(rng.permutation(t.codes)) for t in tabs]
+    a = sector_modes(tables=tabs, draws=30, seed=2).to_frame()
+    b = sector_modes(tables=[_permuted(t, p) for t, p in zip(tabs, perm)], draws=30, seed=2).to_frame()
+    key = ["year", "sector"]
+    a, b = a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+    cols = ["score_social", "score_technology", "score_innovation", "z_social", "z_technology",
+            "z_innovation", "gap"]
+    pd.testing.assert_frame_equal(a[cols], b[cols], rtol=1e-9, atol=1e-12)
+    assert (a["mode"].fillna("") == b["mode"].fillna("")).all()
 
 
 def test_sector_modes_nbs_noncompetitive_tables(data_dir):

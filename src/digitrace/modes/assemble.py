@@ -85,6 +85,15 @@ def assemble_modes(spec: ModeSpec, data) -> tuple[pd.DataFrame, pd.DataFrame, pd
             raise SpecificationError(f"raw indicator frame lacks spec indicators {lack}")
         raw = data[ids].astype(float).copy()
         raw.index = raw.index.set_levels([lev.astype(int) for lev in raw.index.levels])
+        raw = raw.reorder_levels(["adcode", "year"]) if list(raw.index.names) != ["adcode", "year"] else raw
+        from ..data.provinces import province_registry
+        from ..errors import UnknownProvinceError
+
+        known = set(province_registry()["adcode"].astype(int))
+        bad = sorted(set(raw.index.get_level_values("adcode")) - known)
+        if bad:
+            raise UnknownProvinceError(f"adcode(s) {bad[:5]} in the raw indicator frame are not "
+                                       "provinces of the registry (use 6-digit codes such as 110000)")
         files = {c: Path("<frame>") for c in ids}
         inputs = {"raw_frame": array_sha256(np.nan_to_num(raw.to_numpy(float), nan=-1e300))}
     else:
