@@ -9,9 +9,9 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("model")
     def model(
-        spec: Path = typer.Argument(..., help="Model specification (TOML): [data], [output], [[model]]."),
+        spec: Path = typer.Argument(..., help="Model specification (TOML) with data, output and model tables (see docs/econ.md)."),
         data: Path | None = typer.Option(None, "--data-file",
-                                            help="Override the spec's [data] path."),
+                                            help="Override the data path given in the spec."),
         out_dir: Path | None = typer.Option(None, "--out-dir",
                                                help="Write outputs here (default: beside the spec)."),
         show: bool = typer.Option(True, "--show/--no-show", help="Print the table (Markdown)."),
