@@ -72,6 +72,11 @@ def test_catalog(capsys, data_dir):
     (["io", "linkages", "{tmp}/nope.csv"], "nope.csv: file not found"),
     (["io", "multipliers", "2020:153", "--employment"], "employment concordance only for the NBS 42-sector"),
     (["io", "extract", "2017:42", "-s", "99"], "unknown sector code '99'"),
+    (["io", "extract", "2017:42", "-s", "01", "--method", "sideways"],
+     "--method must be one of total, backward, forward; got 'sideways'"),
+    (["io", "linkages", "2017:42", "--forward", "up"], "--forward must be one of ghosh, leontief; got 'up'"),
+    (["io", "linkages", "2017:42", "--sort", "nope"], "--sort must be one of name_en"),
+    (["io", "summary", "2017:42", "--on-imbalance", "shrug"], "--on-imbalance must be one of raise, warn, ignore"),
 ])
 def test_user_errors_one_line(capsys, data_dir, tmp_path, args, needle):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args] + ["--data", str(data_dir)]

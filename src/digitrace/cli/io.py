@@ -17,8 +17,19 @@ TABLE_ARG = typer.Argument(..., help="IO table file, or YEAR, YEAR:NSECTORS, oec
 IMBALANCE_OPTION = typer.Option("raise", "--on-imbalance", help="raise (default), warn or ignore a failed balance check.")
 
 
+def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    """Validate an option value; a bad one is a user error (one line, exit 2)."""
+    from ..errors import SpecificationError
+
+    if value not in allowed:
+        raise SpecificationError(f"{option} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
 def _load(table: str, data: Optional[Path], on_imbalance: str = "raise"):
     import re
+
+    _choice("--on-imbalance", on_imbalance, ("raise", "warn", "ignore"))
 
     from ..data.io_tables import load_io_table, load_io_year
 
@@ -83,10 +94,10 @@ def register(app: typer.Typer) -> None:
         """Rasmussen–Hirschman backward/forward linkages and key-sector classes."""
         from ..io.linkages import linkages
 
+        _choice("--forward", forward, ("ghosh", "leontief"))
         df = linkages(_domestic(_load(table, data), domestic, clip), forward=forward).to_frame()
         if sort:
-            if sort not in df.columns:
-                raise typer.BadParameter(f"--sort must be one of {', '.join(df.columns)}")
+            _choice("--sort", sort, tuple(df.columns))
             df = df.sort_values(sort, ascending=False)
         emit(df.head(top) if top else df, fmt, out)
 
@@ -115,6 +126,7 @@ def register(app: typer.Typer) -> None:
         """Hypothetical extraction: output loss when sectors are removed."""
         from ..io.extraction import extraction, extraction_all
 
+        _choice("--method", method, ("total", "backward", "forward"))
         t = _load(table, data)
         if sectors:
             res = extraction(t, [s.strip() for s in sectors.split(",") if s.strip()], method=method)
