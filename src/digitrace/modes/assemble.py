@@ -71,7 +71,7 @@ def assemble_modes(spec: ModeSpec, data) -> tuple[pd.DataFrame, pd.DataFrame, pd
     Returns
     -------
     raw : DataFrame indexed by (adcode, year), NaN where missing (before imputation)
-    missing : DataFrame ``adcode, year, indicator, reason``
+    missing : DataFrame ``adcode, province_en, year, indicator, reason``
     grid_files : mapping indicator → source path (for imputation messages)
     inputs : mapping label → SHA-256
     """
@@ -123,4 +123,7 @@ def assemble_modes(spec: ModeSpec, data) -> tuple[pd.DataFrame, pd.DataFrame, pd
             why = excluded.get((a, y, c), f"no value in {src[c]}")
             rows.append((int(a), int(y), c, why))
     missing = pd.DataFrame(rows, columns=_EMPTY_MISSING)
+    from ..data.provinces import province_names
+
+    missing.insert(1, "province_en", missing["adcode"].map(province_names("en")).astype(object))
     return raw, missing, files, inputs  # type: ignore[return-value]

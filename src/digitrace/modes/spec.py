@@ -64,7 +64,7 @@ class ModeSpec:
                        indicators=inds)
 
     def to_frame(self):
-        df = self.index.to_frame()
+        df = self.index.to_frame().drop(columns="missing")  # modes never apply the index fill policy
         df.insert(df.columns.get_loc("dimension") + 1, "method", df["dimension"].map(self.methods))
         return df
 
