@@ -246,6 +246,20 @@ def test_deterministic_with_seed_and_scores_are_index_composites(toy_spec):
     np.testing.assert_allclose(got, ix.scores["index"].to_numpy(), rtol=1e-12)
 
 
+def test_method_override(toy_spec):
+    from digitrace.modes import driving_modes, load_mode_spec
+
+    assert dict(load_mode_spec(toy_spec).methods) == {"social": "entropy", "technology": "critic",
+                                                       "innovation": "entropy"}
+    res = driving_modes(_toy_frame(), toy_spec, method="topsis", draws=20)
+    assert {r.method for r in res.dimensions.values()} == {"topsis"}
+    assert res.provenance.params["methods"] == {"social": "topsis", "technology": "topsis",
+                                                 "innovation": "topsis"}
+    assert res.to_frame()["score_social"].dropna().between(0, 1).all()  # TOPSIS closeness
+    with pytest.raises(SpecificationError, match="method must be one of"):
+        driving_modes(_toy_frame(), toy_spec, method="ahp")
+
+
 def test_spec_errors(tmp_path, toy_spec):
     from digitrace.modes import driving_modes, load_mode_spec
 

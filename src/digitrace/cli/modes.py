@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
         standardise: str | None = typer.Option(None, "--standardise",
                                                help="rank (normal scores within year), by_year (z within "
                                                     "year) or pooled (default: the spec's)."),
+        method: str | None = typer.Option(None, "--method", "-m",
+                                          help="Weight every mode with entropy, critic, pca or topsis "
+                                               "(default: each dimension's method in the spec)."),
         impute: str | None = typer.Option(None, "--impute",
                                           help="Fill missing indicators: interpolate or floor. Default: "
                                                "none; rows with a gap get no mode and a reason."),
@@ -58,7 +61,7 @@ def register(app: typer.Typer) -> None:
         if what == "spec":
             emit(load_mode_spec(sp).to_frame(), fmt, out)
             return
-        kw = {"spec": sp, "margin": margin, "standardise": standardise, "draws": draws,
+        kw = {"spec": sp, "margin": margin, "standardise": standardise, "method": method, "draws": draws,
               "concentration": concentration, "kmeans_k": kmeans_k, "seed": seed}
         if level == "province":
             from ..modes import driving_modes

@@ -262,7 +262,7 @@ def check_options(margin: float, standardise: str, kmeans_on: str, kmeans_k: int
 
 def driving_modes(data: str | Path | pd.DataFrame | None = None,
                   spec: str | Path | ModeSpec = "province_modes_2016_2022", *,
-                  margin: float | None = None, standardise: str | None = None,
+                  margin: float | None = None, standardise: str | None = None, method: str | None = None,
                   impute: str | None = None, draws: int = 500, concentration: float = 100.0,
                   kmeans_on: str = "profile", kmeans_k: int = 3, n_init: int = 10,
                   seed: int | None = 0) -> DrivingModes:
@@ -284,6 +284,8 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
         provinces into "mixed"); ``"by_year"``: z-scores within each year;
         ``"pooled"``: z-scores over all province-years (then the national time
         trend of each dimension moves every province's profile). Default from the spec.
+    method : {None, "entropy", "critic", "pca", "topsis"}
+        Weight every dimension with this method instead of the spec's ``method``.
     impute : {None, "interpolate", "floor"}
         ``None`` (default): a province-year with a missing indicator gets no
         mode and a ``reason``. ``"interpolate"``: linear within province
@@ -314,7 +316,7 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
     from ..index.build import build_index
     from .assemble import IMPUTE, _impute, assemble_modes
 
-    sp = load_mode_spec(spec)
+    sp = load_mode_spec(spec).with_method(method)
     if any(i.source == "chain" for i in sp.index.indicators):
         raise SpecificationError(f"mode spec {sp.name} is a sector spec (source = 'chain'); "
                                  "use digitrace.modes.sector_modes")

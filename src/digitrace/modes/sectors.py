@@ -78,7 +78,8 @@ def _oecd_tables(data, years):
 
 def sector_modes(data: str | Path | None = None, *, tables: Sequence | None = None,
                  years: Sequence[int] | None = None, spec: str | Path | ModeSpec = SECTOR_SPEC,
-                 margin: float | None = None, standardise: str | None = None, draws: int = 500,
+                 margin: float | None = None, standardise: str | None = None,
+                 method: str | None = None, draws: int = 500,
                  concentration: float = 100.0, kmeans_on: str = "profile", kmeans_k: int = 3,
                  n_init: int = 10, seed: int | None = 0,
                  progress: Callable[[str], None] | None = None) -> DrivingModes:
@@ -93,7 +94,7 @@ def sector_modes(data: str | Path | None = None, *, tables: Sequence | None = No
         tables for transitions to mean anything).
     years : sequence of int, optional
         Restrict the OECD years.
-    spec, margin, standardise, draws, concentration, kmeans_on, kmeans_k, n_init, seed
+    spec, margin, standardise, method, draws, concentration, kmeans_on, kmeans_k, n_init, seed
         As in :func:`~digitrace.modes.driving_modes`.
 
     Returns
@@ -104,7 +105,7 @@ def sector_modes(data: str | Path | None = None, *, tables: Sequence | None = No
     from ..index.normalise import minmax_kernel, parse_directions
     from ..index.weights import critic_weights, entropy_weights, pca_weights
 
-    sp = load_mode_spec(spec)
+    sp = load_mode_spec(spec).with_method(method)
     if any(i.source != "chain" for i in sp.index.indicators):
         raise SpecificationError(f"mode spec {sp.name} is not a sector spec (indicators need source = 'chain')")
     margin = sp.margin if margin is None else float(margin)

@@ -63,6 +63,14 @@ class ModeSpec:
                        dimensions=MappingProxyType({mode: self.index.dimensions[mode]}),
                        indicators=inds)
 
+    def with_method(self, method: str | None) -> ModeSpec:
+        """The same spec with every dimension weighted by ``method`` (``None``: unchanged)."""
+        if method is None:
+            return self
+        if method not in METHODS:
+            raise SpecificationError(f"method must be one of {METHODS}, got {method!r}")
+        return replace(self, methods=MappingProxyType({m: method for m in MODES}))
+
     def to_frame(self):
         df = self.index.to_frame().drop(columns="missing")  # modes never apply the index fill policy
         df.insert(df.columns.get_loc("dimension") + 1, "method", df["dimension"].map(self.methods))
