@@ -124,6 +124,18 @@ def test_real_tables_identities(data_dir, name):
     # every role the channels need exists in every vintage
     assert {"rnd", "manufacturing", "trade"} <= set(s["role"])
     assert res.channels()["value"].notna().all()
+    prov = res.provenance
+    assert prov.inputs[0][0].endswith(f"{name}.csv") and len(prov.inputs[0][1]) == 64
+    assert prov.params["year"] == t.year and prov.params["digital_sectors"]
+
+
+def test_oecd_provenance_names_file_and_year(data_dir):
+    from digitrace.chain import chain_measures
+    from digitrace.data.io_tables import load_oecd_iot
+
+    res = chain_measures(load_oecd_iot(data_dir / "io" / "oecd" / "OECD2021ed_IOT_CHN_1995_2018_45sec.csv", 2010))
+    (label, sha), = res.provenance.inputs
+    assert label.endswith("#year=2010") and len(sha) == 64   # was empty: "path#year" is not a file
 
 
 def test_cli_chain_writes_long_and_channels(data_dir, tmp_path):

@@ -8,15 +8,15 @@ reshaping channels (R&D, production, consumption, collaboration).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .._results import Provenance, Result, file_sha256
+from .._results import Result
 from ..errors import DigitraceError
 from ..io import kernels as K
+from ..io._common import provenance as io_provenance
 from ..io.table import IOTable
 from . import kernels as C
 from .roles import sector_roles
@@ -215,10 +215,12 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
         "digital_upstreamness": float(np.average(U, weights=xd)) if xd.sum() > 0 else float("nan"),
         "digital_downstreamness": float(np.average(D, weights=xd)) if xd.sum() > 0 else float("nan"),
     })
-    src = str(table.source)
-    inputs = ((src, file_sha256(src)),) if src and os.path.exists(src) else ()
+    digital_from = ("NBS 2021 core share (digitrace.classify.sectors)" if digital is None else
+                    "user shares" if isinstance(digital, pd.Series) else "user sector list")
     return ChainMeasures(
         sectors=sectors, final_demand=pd.Series(fd, dtype=float), network=network,
         year=int(table.year), source=table_label(table),
-        provenance=Provenance("digitrace.chain.chain_measures", {"threshold": threshold, "tau": tau},
-                              inputs, "Miller & Blair (2009); Antràs et al. (2012); Miller & Temurshoev (2017)"))
+        provenance=io_provenance(table, "digitrace.chain.chain_measures",
+                                 {"threshold": threshold, "tau": tau, "digital": digital_from,
+                                  "digital_sectors": [c for c, d in zip(table.codes, is_dig) if d]},
+                                 "Miller & Blair (2009); Antràs et al. (2012); Miller & Temurshoev (2017)"))
