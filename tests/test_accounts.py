@@ -179,3 +179,14 @@ def test_ict_hardware_gfcf_share_nbs_vs_oecd(data_dir):
         go = o.final_demand["GFCF"]
         k_oecd = (dc.sectors(o)["share_01"] * go).sum() / go.sum()
         assert abs(k_nbs - k_oecd) < 0.01, (year, k_nbs, k_oecd)
+
+
+def test_no_caict_target_warns_and_empty_result_reconciles(data_dir):
+    from digitrace.errors import DigitraceWarning
+
+    with pytest.warns(DigitraceWarning, match=r"caict: no calibration target .* 2005, 2016, 2018, 2019, 2020"):
+        a = digital_accounts(data_dir, sources=("oecd",), estimator="caict", years=[1995])
+    assert a.to_frame().empty and list(a.to_frame().columns)[:3] == ["year", "source", "table"]
+    assert a.totals().empty and a.core_mix().empty
+    r = a.reconcile()                                    # used to raise IndexError on an empty result
+    assert len(r) == len(digitrace.accounts.published.published_figures()) and not r["comparable"].any()

@@ -45,6 +45,9 @@ ESTIMATORS = ("io_direct", "io_complete", "growth_lb", "growth_pz", "caict")
 GROUPS = {"io": ("io_direct", "io_complete"), "growth": ("growth_lb", "growth_pz"), "caict": ("caict",),
           "all": ESTIMATORS}
 CONF = {"high": 2, "medium": 1, "low": 0}
+#: columns of the long frame (``DigitalAccounts.to_frame()``)
+COLUMNS = ("year", "source", "table", "vintage", "sector", "name_en", "estimator", "va", "core_share", "di",
+           "id", "remainder", "id_share", "confidence", "unit", "note")
 # CAICT ID/GDP used for the calibration (percent; status in published.py)
 CAICT_ID_GDP = {2005: 7.0, 2016: 23.3, 2018: 27.7, 2019: 29.0, 2020: 31.2}
 CAICT_STATUS = {2005: "I", 2016: "I", 2018: "R", 2019: "V", 2020: "V"}
@@ -168,9 +171,7 @@ def table_accounts(table, estimators=("io_direct", "io_complete"), *, growth: pd
             if "name_en" in info else "", "estimator": e, "va": v, "core_share": s, "di": di, "id": idv,
             "remainder": np.maximum(v, 0) - di - idv,
             "id_share": np.divide(idv, noncore, out=np.zeros_like(idv), where=noncore > 0), "confidence": conf, "unit": table.unit, "note": note}))
-    cols = ["year", "source", "table", "vintage", "sector", "name_en", "estimator", "va", "core_share", "di",
-            "id", "remainder", "id_share", "confidence", "unit", "note"]
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=list(COLUMNS))
 
 
 @dataclass(frozen=True, repr=False)
@@ -212,6 +213,9 @@ class DigitalAccounts(Result):
         """DI by major category 01–04 (percent of DI) per NBS table (estimator-independent)."""
         from .. import classify
 
+        cols = ["year", "source", "table"] + [f"di_mix_{m}" for m in classify.CORE_MAJORS]
+        if self.frame.empty:
+            return pd.DataFrame(columns=cols)
         f = self.frame[(self.frame["estimator"] == self.frame["estimator"].iloc[0])]
         rows = []
         for (y, src, tab, vint), g in f.groupby(["year", "source", "table", "vintage"]):
@@ -221,7 +225,7 @@ class DigitalAccounts(Result):
             di = (w.to_numpy() * g["va"].clip(lower=0).to_numpy()[:, None]).sum(axis=0)
             rows.append({"year": y, "source": src, "table": tab,
                          **{f"di_mix_{m}": 100 * di[i] / di.sum() for i, m in enumerate(classify.CORE_MAJORS)}})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=cols)
 
     def band(self, year: int, source: str = "nbs") -> pd.DataFrame:
         """ID/GDP across estimators for one year (min, max and each estimator)."""
@@ -333,7 +337,14 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
                 label = f"oecd_{r.year}"
             frames.append(table_accounts(t, ests, growth=growth, caict_id_gdp=caict_id_gdp,
                                          table_label=label, source=r.source))
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
+    got = set(frame["estimator"]) if "estimator" in frame else set()
+    if "caict" in ests and "caict" not in got:
+        from ..errors import DigitraceWarning
+
+        targets = caict_id_gdp or CAICT_ID_GDP
+        warnings.warn(f"caict: no calibration target for the selected years; CAICT ID/GDP targets exist for "
+                      f"{', '.join(map(str, sorted(targets)))}", DigitraceWarning, stacklevel=2)
     prov = Provenance(method="digitrace.digital_accounts",
                       params={"di_assumption": DI_ASSUMPTION, "estimators": list(ests), "growth": vars(gp) if hasattr(gp, "__dict__") else str(gp),
                               "caict_id_gdp": caict_id_gdp or CAICT_ID_GDP, "sources": list(sources)},

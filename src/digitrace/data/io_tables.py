@@ -225,7 +225,8 @@ def _header(path: Path) -> list[str]:
 
     if sniff_kind(path) != "csv":
         return [str(c) for c in read_tabular(path, nrows=0).columns]
-    raw = path.open("rb").read(65536)
+    with path.open("rb") as fh:
+        raw = fh.read(65536)
     text, _ = decode_text(raw[: raw.rfind(b"\n") + 1] or raw, path)
     import csv
     import io as _io
