@@ -90,7 +90,7 @@ def test_partition_identity_hand():
 def test_bad_shares_and_negative_va():
     bad = SHARES.copy()
     bad.loc["03", "02"] = 0.7  # 0.5 + 0.7 > 1
-    with pytest.raises(DataError, match=r"03 \(1\.2\)"):
+    with pytest.raises(DataError, match=r"hand\.csv, row 03: core shares outside \[0, 1\] for sectors 03 \(1\.2\)"):
         table_accounts(hand_table(), "io_direct", shares=bad)
     with pytest.warns(DataQualityWarning, match=r"negative value added in sectors 02 \(-1\)"):
         f = table_accounts(hand_table(va_override=[6.0, -1.0, 5.0]), "io_direct", shares=SHARES)

@@ -76,12 +76,14 @@ def _sector_info(table, shares: pd.DataFrame | None):
         s = shares.reindex(table.codes)
         missing = [c for c in table.codes if pd.isna(s.loc[c]).all()]
         if missing:
-            raise DataError(f"shares given for no sector {', '.join(missing)}", file=table.source or None)
+            raise DataError(f"shares given for no sector {', '.join(missing)}", file=table.source or None,
+                            row=missing[0])
         s = s.fillna(0.0)
         tot = s.sum(axis=1)
-        bad = [f"{c} ({tot[c]:.4g})" for c in tot.index if tot[c] > 1 + 1e-9 or (s.loc[c] < 0).any()]
-        if bad:
-            raise DataError(f"core shares outside [0, 1] for sectors {', '.join(bad)}", file=table.source or None)
+        badc = [c for c in tot.index if tot[c] > 1 + 1e-9 or (s.loc[c] < 0).any()]
+        if badc:
+            raise DataError(f"core shares outside [0, 1] for sectors {', '.join(f'{c} ({tot[c]:.4g})' for c in badc)}",
+                            file=table.source or None, row=badc[0])
         info = pd.DataFrame({"core_share": tot, "confidence": "user", "sector_group": 3}, index=table.codes)
         for m in classify.CORE_MAJORS:
             info[f"share_{m}"] = s[m] if m in s else 0.0
@@ -164,7 +166,7 @@ def table_accounts(table, estimators=("io_direct", "io_complete"), *, growth: pd
         bad = K.check_partition(v, di, idv)
         if bad.any():
             raise DataError(f"partition violated for sectors {', '.join(np.array(codes)[bad])} ({e})",
-                            file=table.source or None)
+                            file=table.source or None, row=np.array(codes)[bad][0])
         out.append(pd.DataFrame({
             "year": table.year, "source": source, "table": table_label or Path(str(table.source)).stem,
             "vintage": vint, "sector": codes, "name_en": info["name_en"].reindex(codes).to_numpy()
