@@ -88,3 +88,36 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
             raise RuntimeError("killed")
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "dta", "json", "md", "html"])
+def test_result_save_roundtrip(tmp_path, suffix):
+    import dataclasses
+
+    import pandas as pd
+
+    from digitrace._results import Provenance, Result
+
+    @dataclasses.dataclass(frozen=True, repr=False)
+    class R(Result):
+        def to_frame(self):
+            return pd.DataFrame({"省份": ["北京", "上海"], "value": [1.25, 2.5]}, index=pd.Index([2020, 2021], name="year"))
+
+    r = R(provenance=Provenance("test.save", {"seed": 1}))
+    out = r.save(tmp_path / f"r.{suffix}")
+    if suffix == "csv":
+        back = pd.read_csv(out)
+        assert back["value"].tolist() == [1.25, 2.5] and back["省份"].tolist() == ["北京", "上海"]
+    elif suffix == "xlsx":
+        back = pd.read_excel(out, sheet_name=None)
+        assert back["data"]["value"].tolist() == [1.25, 2.5]
+        assert "test.save" in back["provenance"]["value"].tolist()
+    elif suffix == "dta":
+        back = pd.read_stata(out)
+        assert back["value"].tolist() == [1.25, 2.5] and list(back["year"]) == [2020, 2021]
+        assert back["省份"].tolist() == ["北京", "上海"]
+    elif suffix == "json":
+        d = json.loads(out.read_text(encoding="utf-8"))
+        assert d["provenance"]["params"] == {"seed": 1} and d["data"][1]["value"] == 2.5
+    else:
+        assert "北京" in out.read_text(encoding="utf-8")

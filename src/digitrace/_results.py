@@ -151,9 +151,66 @@ class Result:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``to_frame()`` to CSV atomically."""
-        from .atomic import atomic_write_text
+        return self.save(path, fmt="csv")
 
-        return atomic_write_text(path, self.to_frame().to_csv(index=True))
+    def to_json(self) -> str:
+        """``to_frame()`` as JSON records, with the provenance under ``"provenance"``."""
+        df = self.to_frame()
+        d = df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df
+        records = json.loads(d.to_json(orient="records", force_ascii=False, double_precision=15))
+        return json.dumps({"provenance": self.provenance.to_dict(), "data": records},
+                          ensure_ascii=False, indent=1)
+
+    def save(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write ``to_frame()`` atomically; the format follows the suffix.
+
+        ``.csv``, ``.xlsx`` (a second sheet holds the provenance; needs openpyxl),
+        ``.dta`` (Stata 118, Unicode labels), ``.json`` (records + provenance),
+        ``.md`` and ``.html`` (the ``summary()`` views).
+        """
+        from .atomic import atomic_path
+
+        path = Path(path)
+        fmt = (fmt or path.suffix.lstrip(".")).lower()
+        df = self.to_frame()
+        with atomic_path(path) as tmp:
+            if fmt == "csv":
+                df.to_csv(tmp, index=not isinstance(df.index, pd.RangeIndex), lineterminator="\n")
+            elif fmt == "xlsx":
+                from ._optional import require
+
+                require("openpyxl", extra="export")
+                prov = pd.DataFrame(
+                    [(k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
+                     for k, v in self.provenance.to_dict().items()], columns=["field", "value"])
+                with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                    df.to_excel(xw, sheet_name="data", index=not isinstance(df.index, pd.RangeIndex))
+                    prov.to_excel(xw, sheet_name="provenance", index=False)
+            elif fmt == "dta":
+                d = df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df.copy()
+                d.columns = [_stata_name(c, i) for i, c in enumerate(d.columns)]
+                for c in d.columns:
+                    if d[c].dtype == object or str(d[c].dtype).startswith("str"):
+                        d[c] = d[c].astype(object).where(d[c].notna(), "").astype(str)
+                d.to_stata(tmp, write_index=False, version=118,
+                           data_label=self.provenance.method[:80])
+            elif fmt == "json":
+                tmp.write_text(self.to_json(), encoding="utf-8")
+            elif fmt in ("md", "markdown"):
+                tmp.write_text(self.summary("markdown") + "\n", encoding="utf-8")
+            elif fmt == "html":
+                tmp.write_text(self.summary("html"), encoding="utf-8")
+            else:
+                raise ValueError(f"unknown output format {fmt!r} for {path}; use csv, xlsx, dta, json, md or html")
+        return path
+
+
+def _stata_name(c: Any, i: int) -> str:
+    """A valid Stata 118 variable name (Unicode letters kept, ≤ 32 chars, no leading digit)."""
+    import re
+
+    name = re.sub(r"[^\w]", "_", str(c))[:32] or f"v{i}"
+    return f"v_{name}"[:32] if name[0].isdigit() else name
 
 
 def to_markdown(df: pd.DataFrame, floatfmt: str = ".4f", index: bool = True) -> str:
