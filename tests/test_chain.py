@@ -79,6 +79,17 @@ def test_chain_measures_identities_and_extraction():
     assert (s["complete"] >= s["direct"] - 1e-12).all()
     assert (s["extraction_output_loss"].fillna(0) >= -1e-9).all()
     assert res.network["extraction_output_loss_share"] > 0
+    # value added lost = VA coefficient × output lost; by hand for the 3-sector table
+    t = three_sector()
+    Z, x = t.Z.to_numpy(), t.x.to_numpy()
+    A = Z / x
+    Ab = A.copy()
+    Ab[2, :] = 0.0
+    Ab[:, 2] = 0.0
+    xb = np.linalg.solve(np.eye(3) - Ab, x - Z.sum(axis=1))
+    np.testing.assert_allclose(s["extraction_output_loss"], x - xb, rtol=1e-12)
+    np.testing.assert_allclose(s["extraction_va_loss"], (t.va / t.x).to_numpy() * (x - xb), rtol=1e-12)
+    assert res.network["extraction_va_loss_share"] == pytest.approx(((t.va / t.x).to_numpy() * (x - xb)).sum() / 85)
     long = res.to_frame()
     assert set(long.columns) == {"year", "source", "sector", "indicator", "value"}
     ch = res.channels()
@@ -91,7 +102,7 @@ def test_invariant_to_sector_ordering():
     a = chain_measures(three_sector(), digital=["3"], roles=ROLES)
     b = chain_measures(three_sector(order=("3", "1", "2")), digital=["3"], roles=ROLES)
     cols = ["direct", "complete", "input_share", "backward", "forward", "pagerank", "eigenvector",
-            "upstreamness", "downstreamness", "extraction_output_loss"]
+            "upstreamness", "downstreamness", "extraction_output_loss", "extraction_va_loss"]
     pd.testing.assert_frame_equal(a.sectors[cols].sort_index(), b.sectors[cols].sort_index(), rtol=1e-10, atol=1e-12)
     pd.testing.assert_series_equal(a.network, b.network, rtol=1e-10)
     pd.testing.assert_series_equal(a.final_demand, b.final_demand, rtol=1e-10)

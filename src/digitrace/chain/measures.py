@@ -45,7 +45,7 @@ class ChainMeasures(Result):
         One row per sector: ``role``, ``digital_share``, ``is_digital``,
         ``direct``, ``complete``, ``input_share``, ``backward``, ``forward``,
         ``pagerank``, ``eigenvector``, ``upstreamness``, ``downstreamness``,
-        ``extraction_output_loss``.
+        ``extraction_output_loss``, ``extraction_va_loss`` (:math:`v_j` times the output loss).
     final_demand : Series
         Digital value-added content of household consumption, government,
         GFCF and exports.
@@ -161,7 +161,8 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
     :math:`\beta_j=\sum_i s_i (L-I)_{ij}\ge\delta_j`; final-demand digital content
     :math:`c_k=(v\circ s)'Lf_k / v'Lf_k`; extraction loss of *D*: output lost when
     *D* neither buys nor sells intermediates (Miller & Lahr 2001), as a share of
-    total output.  References in :mod:`digitrace.chain.kernels`.
+    total output, and the value added lost :math:`v_j (x_j-\bar x_j)` as a share of
+    total value added.  References in :mod:`digitrace.chain.kernels`.
     """
     from ..io.extraction import extract_kernel
 
@@ -197,6 +198,7 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
         "upstreamness": U,
         "downstreamness": D,
         "extraction_output_loss": loss,
+        "extraction_va_loss": v * loss,    # value added lost: VA coefficient × output lost
     }, index=pd.Index(table.codes, name="sector"))
     F = table.final_demand
     fd = {}
@@ -212,6 +214,7 @@ def chain_measures(table: IOTable, digital=None, *, threshold: float = DEFAULT_T
         "downstream_reach": down,
         "upstream_reach": up,
         "extraction_output_loss_share": float(np.nansum(sectors["extraction_output_loss"]) / x.sum()),
+        "extraction_va_loss_share": float(np.nansum(sectors["extraction_va_loss"]) / table.va.sum()),
         "digital_upstreamness": float(np.average(U, weights=xd)) if xd.sum() > 0 else float("nan"),
         "digital_downstreamness": float(np.average(D, weights=xd)) if xd.sum() > 0 else float("nan"),
     })
