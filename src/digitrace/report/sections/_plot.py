@@ -107,6 +107,10 @@ def lines(data: pd.DataFrame, *, ylabel: str, title: str = "", labels: dict[str,
         ax.plot(s.index, s.values, marker=marker, ms=3.5, lw=1.6, color=PALETTE[i % len(PALETTE)],
                 ls=(styles or {}).get(c, "-"), label=(labels or {}).get(c, str(c)))
     ax.set_ylabel(ylabel)
+    if pd.api.types.is_integer_dtype(data.index):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
         ax.set_title(title, fontsize=11)
     if ylim is not None:

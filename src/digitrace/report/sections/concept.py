@@ -82,7 +82,7 @@ def build(ctx: Any) -> Section:
         "%", (TABLE_2020, NBS_FILE), "digitrace.classify.sectors", {"vintage": "nbs153", "weights": "sector VA"},
         _plot.fmt_table(mix), draw_mix)
 
-    mapping = secs[["name_zh", "name_en", "major", "core_share"] + shares + ["scope_share", "core_categories",
+    mapping = secs[["name_zh" if ctx.lang == "zh" else "name_en", "major", "core_share"] + shares + ["scope_share", "core_categories",
                                                                                "scope_categories", "confidence"]]
     conf = secs["confidence"].value_counts().reindex(["high", "medium", "low"]).fillna(0).astype(int)
     intro = t(

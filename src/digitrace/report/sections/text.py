@@ -19,10 +19,17 @@ def _group_labels(t) -> dict[str, str]:
             "digital_application": t("数字技术应用", "digital technology application")}
 
 
-def _record_dir(ctx: Any, rel_dir: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
+def _record_dir(ctx: Any, rel_dir: str | Path, patterns: tuple[str, ...], exclude: str = "") -> tuple[str, ...]:
+    """Record every file of ``rel_dir`` matching ``patterns`` as an input (hashed in the
+    manifest); return the patterns with their file counts for the figure's source line."""
     root = Path(ctx.data_dir) / rel_dir
-    files = sorted(p for pat in patterns for p in root.glob(pat))
-    return tuple(_plot.rel(ctx, str(p.relative_to(ctx.data_dir))) for p in files)
+    out = []
+    for pat in patterns:
+        files = sorted(p for p in root.glob(pat) if not (exclude and exclude in p.name))
+        for p in files:
+            _plot.rel(ctx, str(p.relative_to(ctx.data_dir)))
+        out.append(f"{Path(rel_dir).as_posix()}/{pat} ({len(files)})")
+    return tuple(out)
 
 
 def build(ctx: Any) -> Section:
@@ -61,7 +68,7 @@ def build(ctx: Any) -> Section:
                          nat_src, "digitrace.text.gov_report_series", params,
                          _plot.fmt_table(grp.join(nat[["total", "n_chars", "per_10k", "negated"]]), 6), draw_nat,
                          note=t("缺少报告的年份为空。", "Years without a report are empty.")))
-    fa = pd.DataFrame({"term": list(first), "first_year": [first[k] for k in first]}).set_index("term")
+    fa = pd.DataFrame({"term": list(first), "first_year": pd.array([first[k] for k in first], dtype="Int64")}).set_index("term")
     blocks.append(Table("tab_text_first", t("关键词在国务院政府工作报告中的首次出现年份", "First appearance of key terms in the national reports"),
                         fa, nat_src, "digitrace.text.first_appearances", {"negation": False}))
 
@@ -88,7 +95,7 @@ def build(ctx: Any) -> Section:
     # --- 3. firm example: annual reports (full text vs MD&A) ------------------------------------------
     firm_src = (_record_dir(ctx, f"{corpora.ANNUAL_DIR}/txt", ("*.txt",))
                 + _record_dir(ctx, f"{corpora.ANNUAL_DIR}/pdf", ("*.pdf",))
-                + tuple(s for s in _record_dir(ctx, corpora.ANNUAL_DIR, ("*.txt",)) if "MDA_extract" not in s))
+                + _record_dir(ctx, corpora.ANNUAL_DIR, ("*.txt",), exclude="MDA_extract"))
     fs = corpora.firm_scores(ctx.data_dir, DICT)
     wide = fs.pivot_table(index=["code", "name", "year", "format"], columns="section", values="ln1p", aggfunc="first")
     wide.columns = [f"ln1p_{c}" for c in wide.columns]
