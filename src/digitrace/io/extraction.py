@@ -85,11 +85,19 @@ class Extraction(Result):
     frame: pd.DataFrame
     extracted: tuple[str, ...]
     method: str
-    total_loss: float
-    total_loss_pct: float
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
+
+    @property
+    def total_loss(self) -> float:
+        """:math:`\\iota'(x - \\bar x)`, from the frame (the single source)."""
+        return float(self.frame["loss"].sum())
+
+    @property
+    def total_loss_pct(self) -> float:
+        """Total loss as a percentage of total output."""
+        return float(100 * self.frame["loss"].sum() / self.frame["x"].sum())
 
     def _headline(self) -> str:
         s = ",".join(self.extracted[:5]) + ("…" if len(self.extracted) > 5 else "")
@@ -128,8 +136,7 @@ def extraction(table: IOTable, sectors: str | Iterable[str], *, method: Method =
                        "loss_pct": K.safe_divide(100 * loss, x),
                        "extracted": np.isin(np.arange(len(x)), pos)}, index=pd.Index(codes, name="code"))
     ext = tuple(codes[i] for i in pos)
-    return Extraction(frame=df, extracted=ext, method=method, total_loss=float(loss.sum()),
-                      total_loss_pct=float(100 * loss.sum() / x.sum()), provenance=provenance(
+    return Extraction(frame=df, extracted=ext, method=method, provenance=provenance(
                           table, "digitrace.io.extraction",
                           {"sectors": list(ext), "method": method,
                            "keep_within": _within_default(method, keep_within)},
