@@ -21,7 +21,9 @@ Negation (``negation=True``)
 ----------------------------
 A hit is dropped when a negator occurs *earlier in the same clause*: between
 the last clause delimiter (。，；：！？ and their ASCII forms) and the hit,
-looking back at most ``NEGATION_WINDOW`` = 200 characters.  Negators:
+looking back at most ``NEGATION_WINDOW`` = 20 characters (the cap keeps
+table rows, which have no punctuation once line breaks are removed, from
+negating a term through an unrelated 未确认/未决 cell far to the left).  Negators:
 :data:`NEGATORS` (没有, 尚未, 未, 不, 无, 暂无, 不存在, 并未, 从未, 未曾 …).
 Words that contain a negator character but do not negate are exceptions and
 are skipped first: :data:`NEGATION_EXCEPTIONS` (无锡, 无线, 不仅, 不但, 不断,
@@ -73,11 +75,12 @@ NEGATORS: tuple[str, ...] = ("没有", "尚未", "未曾", "并未", "从未", "
                              "毫无", "未", "不", "无", "没")
 NEGATION_EXCEPTIONS: tuple[str, ...] = (
     "无锡", "无线", "无人", "无缝", "无形", "无纸", "无疑", "无论", "无不", "无限", "无感",
-    "无接触", "毫无疑问",
+    "无接触", "毫无疑问", "无损", "无障碍", "无偿", "无息", "无锈",
     "不仅", "不但", "不断", "不同", "不少", "不管", "不论", "不光", "不只", "不止", "不乏",
     "不懈", "不良", "不确定", "不可或缺", "不限于", "不局限于", "不停", "不久", "不动产", "不变",
     "不低于", "不少于", "不超过", "不高于", "不亚于", "不一而足", "不失为",
-    "未来",
+    "未来", "未分配", "未决", "未确认", "未经审计", "未成年", "未雨绸缪", "未到期", "未上市",
+    "不锈", "不定期", "不特定",
 )
 #: (context, excluded term): the term inside the context is not counted
 EXCLUSIONS: tuple[tuple[str, str], ...] = (
@@ -92,7 +95,7 @@ EXCLUSIONS: tuple[tuple[str, str], ...] = (
     ("水网联", "网联"),
 )
 CLAUSE_DELIMITERS = "。，；：！？,;:!?"
-NEGATION_WINDOW = 200
+NEGATION_WINDOW = 20
 
 _NEG_RE = re.compile("|".join(re.escape(w) for w in sorted(NEGATION_EXCEPTIONS, key=len, reverse=True))
                      + "|(" + "|".join(re.escape(w) for w in NEGATORS) + ")")
