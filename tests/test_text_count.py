@@ -50,6 +50,8 @@ HARD_CASES = [
     ("fp_wanglian_internet_alliance", "加入互联网联盟", {}),
     ("fp_wanglian_grid", "国家电网联合研发", {}),
     ("real_wanglian", "接入网联平台", {"网联": 1}),
+    ("fp_open_bank_card_market", "有序开放银行卡清算等市场", {}),
+    ("real_open_banking", "打造开放银行。", {"开放银行": 1}),
     ("latin_boundary", "xb2bx与b2b", {"B2B": 1}),
     ("latin_b2b2c_not_split", "b2b2c模式", {}),
     ("unmanned_retail_self_negator", "无人零售门店", {"无人零售": 1}),

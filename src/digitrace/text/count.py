@@ -34,7 +34,7 @@ False-positive exclusions (``exclusions=True``)
 -----------------------------------------------
 :data:`EXCLUSIONS` lists contexts in which a term is not meant: 特征信息 is
 not 征信, 现金流计算 is not 流计算, 试图计算 is not 图计算, and 互联网联/
-物联网联/电网联… are not 网联.  Each context is added to the automaton; when it
+物联网联/电网联… are not 网联, and 开放银行卡(清算市场) is not 开放银行.  Each context is added to the automaton; when it
 wins the leftmost-longest match it emits the dictionary terms inside it
 except the excluded one.  In overlapping mode, hits of the excluded term
 inside a context occurrence are dropped.
@@ -93,6 +93,7 @@ EXCLUSIONS: tuple[tuple[str, str], ...] = (
     ("管网联", "网联"),
     ("路网联", "网联"),
     ("水网联", "网联"),
+    ("开放银行卡", "开放银行"),
 )
 CLAUSE_DELIMITERS = "。，；：！？,;:!?"
 NEGATION_WINDOW = 20
