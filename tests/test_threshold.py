@@ -164,8 +164,8 @@ def test_missing_value_named():
         digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0)
 
 
-@pytest.mark.parametrize("k", [1, 2])
-def test_bootstrap_kernel_equals_explicit_resampled_refits(k):
+@pytest.mark.parametrize("k, with_fitted", [(1, False), (2, False), (1, True)])
+def test_bootstrap_kernel_equals_explicit_resampled_refits(k, with_fitted):
     """bootstrap_ssr (moment algebra) == forming each resampled y and refitting."""
     rng = np.random.default_rng(8)
     N, T = 25, 4
@@ -179,9 +179,10 @@ def test_bootstrap_kernel_equals_explicit_resampled_refits(k):
     path = K.prepare_search(X, Q, codes, counts, fixed, cand)
     e0 = K.residualize(path, within(rng.normal(size=n), codes, counts))
     draws = rng.integers(0, N, size=(7, N))
-    s0, ssr = K.bootstrap_ssr(path, e0.reshape(N, T), draws)
+    fitted = within(rng.normal(size=n), codes, counts) if with_fitted else None
+    s0, ssr = K.bootstrap_ssr(path, e0.reshape(N, T), draws, fitted)
     for r in range(7):
-        yb = e0.reshape(N, T)[draws[r]].ravel()
+        yb = e0.reshape(N, T)[draws[r]].ravel() + (0 if fitted is None else fitted)
         eb = K.residualize(path, yb)
         assert s0[r] == pytest.approx(eb @ eb, rel=1e-10)
         np.testing.assert_allclose(ssr[r], K.ssr_path(path, eb), rtol=1e-9)
@@ -195,3 +196,55 @@ def test_tests_frame_and_protocol():
     assert tf["F"].tolist() == list(r.f_stats)
     assert set(r.extra_rows) >= {"Threshold γ1", "Threshold γ2", "F1 (0 vs 1)", "F2 (1 vs 2)"}
     assert r.provenance.params["seed"] == 2
+
+
+def test_reestimating_bootstrap_equals_brute_force():
+    """F2 bootstrap with the first threshold re-estimated per sample, checked by explicit refits."""
+    from digitrace.econ.threshold import _candidates
+
+    df = _dgp(N=15, T=4, seed=11, gammas=(0.5,), slopes=(1.0, -1.0))
+    R, seed = 12, 4
+    res = digitrace.threshold(df, "y", "x", "q", "id", "year", n_thresholds=2, bootstrap=R, seed=seed,
+                              trim=0.05)
+    d = df.sort_values(["id", "year"])
+    N, T = 15, 4
+    n = N * T
+    codes = np.repeat(np.arange(N), T)
+    counts = np.full(N, float(T))
+    X, Q = d[["x"]].to_numpy(), d["q"].to_numpy()
+    Yw = within(d["y"].to_numpy(), codes, counts)
+    qs = np.sort(Q)
+    nmin = int(np.floor(0.05 * n))
+
+    def design(fixed):
+        return np.column_stack([within(X, codes, counts)]
+                               + [within(X * (Q <= g)[:, None], codes, counts) for g in sorted(fixed)])
+
+    def ssr(y, Z):
+        r = y - Z @ np.linalg.lstsq(Z, y, rcond=None)[0]
+        return r @ r
+
+    def best(y, fixed):
+        cand = _candidates(qs, fixed, nmin, None)
+        vals = [ssr(y, design([*fixed, g])) for g in cand]
+        j = int(np.argmin(vals))
+        return float(cand[j]), vals[j]
+
+    gam1, s1 = best(Yw, [])
+    Z1 = design([gam1])
+    e0 = Yw - Z1 @ np.linalg.lstsq(Z1, Yw, rcond=None)[0]
+    fitted = Yw - e0
+    rng = np.random.default_rng(seed)
+    rng.integers(0, N, size=(R, N))                    # draws consumed by the F1 bootstrap
+    draws = rng.integers(0, N, size=(R, N))
+    Fb = []
+    for r in range(R):
+        yb = fitted + e0.reshape(N, T)[draws[r]].ravel()
+        gb, s1b = best(yb, [])
+        _, s2b = best(yb, [gb])
+        Fb.append((s1b - s2b) / (s2b / (n - N)))
+    Fb = np.array(Fb)
+    F2 = res.f_stats[1]
+    assert res.p_values[1] == pytest.approx(np.mean(Fb >= F2))
+    np.testing.assert_allclose(res.crit_values[1],
+                               np.quantile(Fb, [0.9, 0.95, 0.99], method="inverted_cdf"), rtol=1e-8)

@@ -57,8 +57,38 @@ def _group_exclusive_cumsum(values: np.ndarray, groups: np.ndarray) -> np.ndarra
     return out
 
 
+@dataclass(frozen=True)
+class Presorted:
+    """Parts of the search that depend only on (x, q, entities), not on the fixed design."""
+
+    order: np.ndarray      # argsort of q (stable)
+    qs: np.ndarray         # sorted q
+    xs: np.ndarray         # x in sorted order (n, k)
+    dqd_cum: np.ndarray    # (n, k, k) running D'Q_W D when rows enter the low regime in order
+
+
+def presort(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.ndarray) -> Presorted:
+    """Sort by q once and accumulate :math:`D'Q_WD = D'D - \\sum_i S_iS_i'/T_i`."""
+    order = np.argsort(q, kind="stable")
+    xs = x[order]
+    cs = codes[order]
+    outer = xs[:, :, None] * xs[:, None, :]
+    # rank-one updates of sum_i S_i S_i' / T_i as rows of entity i enter
+    S_prev = _group_exclusive_cumsum(xs, cs)
+    inc = (S_prev[:, :, None] * xs[:, None, :] + xs[:, :, None] * S_prev[:, None, :] + outer)
+    inc /= counts[cs][:, None, None]
+    return Presorted(order=order, qs=q[order], xs=xs, dqd_cum=np.cumsum(outer - inc, axis=0))
+
+
+def zx_cumsum(pre: Presorted, Zw: np.ndarray) -> np.ndarray:
+    """Running :math:`\\sum Z^*_{it}x_{it}'` in q order, (n, p, k)."""
+    Zs = Zw[pre.order]
+    return np.cumsum(Zs[:, :, None] * pre.xs[:, None, :], axis=0)
+
+
 def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.ndarray,
-                   Zw: np.ndarray, candidates: np.ndarray, *, rcond: float = 1e-10) -> SearchPath:
+                   Zw: np.ndarray, candidates: np.ndarray, *, rcond: float = 1e-10,
+                   pre: Presorted | None = None, zx_cum: np.ndarray | None = None) -> SearchPath:
     """Cumulative-sum representation of :math:`B(\\gamma)` at every candidate.
 
     Parameters
@@ -68,30 +98,22 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
     codes, counts : entity code of each row and T_i of each entity
     Zw : (n, p) fixed regressors, already within-transformed
     candidates : (g,) threshold values to evaluate
+    pre, zx_cum : optional caches (:func:`presort`, :func:`zx_cumsum` of ``Zw``)
     """
     from scipy.linalg import cho_factor, cho_solve
 
     k = x.shape[1]
-    order = np.argsort(q, kind="stable")
-    qs = q[order]
-    xs = x[order]
-    cs = codes[order]
-    pos = np.searchsorted(qs, candidates, side="right") - 1
-    # D'D
-    outer = xs[:, :, None] * xs[:, None, :]
-    # rank-one updates of sum_i S_i S_i' / T_i
-    S_prev = _group_exclusive_cumsum(xs, cs)
-    inc = (S_prev[:, :, None] * xs[:, None, :] + xs[:, :, None] * S_prev[:, None, :] + outer)
-    inc /= counts[cs][:, None, None]
-    DQD = np.cumsum(outer - inc, axis=0)[pos]
+    if pre is None:
+        pre = presort(x, q, codes, counts)
+    pos = np.searchsorted(pre.qs, candidates, side="right") - 1
+    DQD = pre.dqd_cum[pos]
     p = Zw.shape[1]
     if p:
-        Zs = Zw[order]
-        C = np.cumsum(Zs[:, :, None] * xs[:, None, :], axis=0)[pos]       # (g, p, k)
+        C = (zx_cum if zx_cum is not None else zx_cumsum(pre, Zw))[pos]     # (g, p, k)
         G = np.einsum("np,nq->pq", Zw, Zw, optimize=False)
         Ginv = cho_solve(cho_factor(G), np.eye(p))
         GiC = np.einsum("pq,gqk->gpk", Ginv, C, optimize=False)
-        B = DQD - np.einsum("gpk,gpl->gkl", C, GiC)
+        B = DQD - np.einsum("gpk,gpl->gkl", C, GiC, optimize=False)
     else:
         Ginv = None
         C = None
@@ -102,13 +124,16 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
     Binv = np.full_like(B, np.nan)
     for j in range(k):
         det_ok &= B[:, j, j] > rcond * np.maximum(scale, 1e-300)
-    if det_ok.any():
+    if k == 1:
+        Binv[det_ok] = 1.0 / B[det_ok]
+    elif det_ok.any():
         ev = np.linalg.eigvalsh(B[det_ok])
         good = ev.min(axis=1) > rcond * scale[det_ok]
         idx = np.flatnonzero(det_ok)
         det_ok[idx[~good]] = False
         Binv[det_ok] = np.linalg.inv(B[det_ok])
-    return SearchPath(order=order, pos=pos, xs=xs, Binv=Binv, valid=det_ok, Zw=Zw, Ginv=Ginv, C=C)
+    return SearchPath(order=pre.order, pos=pos, xs=pre.xs, Binv=Binv, valid=det_ok, Zw=Zw,
+                      Ginv=Ginv, C=C)
 
 
 def residualize(path: SearchPath, y: np.ndarray) -> np.ndarray:
@@ -141,8 +166,8 @@ def ssr_path(path: SearchPath, e0: np.ndarray) -> np.ndarray:
     return out[:, 0] if one else out
 
 
-def bootstrap_ssr(path: SearchPath, blocks: np.ndarray,
-                  draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
+                  fitted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     r"""S_0 and the SSR path for entity-block bootstrap samples, without refitting.
 
     Sample *r* puts residual block ``blocks[draws[r, i]]`` (length T) on entity
@@ -154,13 +179,19 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray,
     :math:`S_0^b = y^{b\prime}y^b - \hat\theta^{b\prime}Z^{*\prime}y^b` and
     :math:`S^b(\gamma) = S_0^b - a^{b\prime}B^{-1}a^b`.
 
-    Returns ``(S0 (R,), SSR (R, g))``.
+    ``fitted`` (n,), if given, is added to every sample (within-transformed
+    fitted values of the null model, needed when the null thresholds are
+    re-estimated).  Returns ``(S0 (R,), SSR (R, g))``.
     """
     N, T = blocks.shape
     dT = np.ascontiguousarray(draws.T)                                    # (N, R)
     Yo = blocks[dT].transpose(0, 2, 1).reshape(N * T, -1)                # y^b, original row order
+    if fitted is None:
+        yty = (blocks ** 2).sum(axis=1)[dT].sum(axis=0)                  # (R,)
+    else:
+        Yo = Yo + fitted[:, None]
+        yty = np.einsum("nr,nr->r", Yo, Yo, optimize=False)
     yb = Yo[path.order]                                                  # sorted by q
-    yty = (blocks ** 2).sum(axis=1)[dT].sum(axis=0)                      # (R,)
     # sums of x*y^b between consecutive candidates, then a cumulative sum over candidates
     last = int(path.pos[-1]) + 1
     yx = yb[:last, :, None] * path.xs[:last, None, :]                      # (last, R, k)

@@ -41,6 +41,7 @@ from ._panel import check_collinear, check_columns, check_numeric, panel_index, 
 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster"]
+BootNull = Literal["reestimate", "fixed"]
 REFERENCE = ("Hansen, B. E. (1999). Threshold effects in non-dynamic panels: estimation, testing, "
              "and inference. Journal of Econometrics 93(2), 345-368.")
 
@@ -125,7 +126,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
               controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
-              time_effects: bool = False) -> ThresholdResult:
+              time_effects: bool = False,
+              boot_thresholds: BootNull = "reestimate") -> ThresholdResult:
     r"""Estimate Hansen's (1999) fixed-effect panel threshold model.
 
     Parameters
@@ -149,6 +151,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         Each regime must hold at least ``floor(trim * n)`` observations (Hansen: 1%).
     bootstrap : int
         Replications per F test (0 skips the tests; p-values are then NaN).
+    boot_thresholds : {"reestimate", "fixed"}
+        For the test of k−1 against k thresholds: ``"reestimate"`` (Hansen's
+        own code, default) re-estimates the k−1 null thresholds sequentially in
+        every bootstrap sample :math:`y^b = \hat y_{k-1} + e^b`; ``"fixed"``
+        holds them at their estimates (faster, conditional on them).
     seed : int, optional
         Seed for ``numpy.random.default_rng``.
     sigma : {"hansen", "xthreg"}
@@ -172,17 +179,19 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         return _threshold_impl(data, y, x, q, entity, time, controls=controls,
                                n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
                                sigma=sigma, grid=grid, alpha=alpha, vcov=vcov,
-                               time_effects=time_effects)
+                               time_effects=time_effects, boot_thresholds=boot_thresholds)
 
 
 def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
               controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
-              time_effects: bool = False) -> ThresholdResult:
+              time_effects: bool = False,
+              boot_thresholds: BootNull = "reestimate") -> ThresholdResult:
     """Implementation of :func:`threshold` (BLAS limited to one thread by the caller)."""
     check_option("sigma", sigma, ("hansen", "xthreg"))
     check_option("vcov", vcov, ("classical", "cluster"))
+    check_option("boot_thresholds", boot_thresholds, ("reestimate", "fixed"))
     xs = [x] if isinstance(x, str) else list(x)
     controls = list(controls)
     if not isinstance(n_thresholds, (int, np.integer)) or n_thresholds < 1:
@@ -222,22 +231,48 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     qs_sorted = np.sort(Q)
     df_sigma = n - N if sigma == "hansen" else n - T
 
-    def design(fixed: Sequence[float]) -> np.ndarray:
-        cols_ = [base] + [within(X * (Q <= g)[:, None], codes, counts) for g in sorted(fixed)]
-        return np.column_stack(cols_)
+    pre = K.presort(X, Q, codes, counts.astype(float))
+    base_zx = K.zx_cumsum(pre, base) if base.shape[1] else np.empty((n, 0, X.shape[1]))
+    col_cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 
-    def search(fixed: Sequence[float]):
-        cand = _candidates(qs_sorted, fixed, nmin, grid)
+    def threshold_cols(g: float) -> tuple[np.ndarray, np.ndarray]:
+        """Within-transformed x·1(q <= g) and its running Z'x sums (cached per g)."""
+        if g not in col_cache:
+            if len(col_cache) > 2048:
+                col_cache.clear()
+            w = within(X * (Q <= g)[:, None], codes, counts)
+            col_cache[g] = (w, K.zx_cumsum(pre, w))
+        return col_cache[g]
+
+    def design(fixed: Sequence[float]) -> np.ndarray:
+        return np.column_stack([base] + [threshold_cols(g)[0] for g in sorted(fixed)])
+
+    paths_cache: dict[tuple[float, ...], tuple[np.ndarray, K.SearchPath]] = {}
+
+    def make_path(fixed: Sequence[float]) -> tuple[np.ndarray, K.SearchPath]:
+        key = tuple(sorted(float(g) for g in fixed))
+        if key in paths_cache:
+            return paths_cache[key]
+        cand = _candidates(qs_sorted, key, nmin, grid)
         if len(cand) < 1:
             raise SpecificationError(
                 f"threshold variable {q!r} has too few unique values for trim={trim}: no candidate "
-                f"leaves {nmin} observations in every regime (given thresholds {list(fixed)}); "
+                f"leaves {nmin} observations in every regime (given thresholds {list(key)}); "
                 "lower trim or n_thresholds")
-        path = K.prepare_search(X, Q, codes, counts.astype(float), design(fixed), cand)
+        zx = np.concatenate([base_zx] + [threshold_cols(g)[1] for g in key], axis=1)
+        path = K.prepare_search(X, Q, codes, counts.astype(float), design(key), cand, pre=pre,
+                                zx_cum=zx)
         if not path.valid.any():
             raise SpecificationError(
                 f"every candidate threshold of {q!r} gives a singular design; x={xs} may not vary "
                 "within regimes")
+        if len(paths_cache) > 512:
+            paths_cache.clear()
+        paths_cache[key] = (cand, path)
+        return cand, path
+
+    def search(fixed: Sequence[float]):
+        cand, path = make_path(fixed)
         e0 = K.residualize(path, Yw)
         ssr = K.ssr_path(path, e0)
         j = int(np.argmin(ssr))
@@ -255,9 +290,15 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         s2 = s_new / df_sigma
         F = (s_prev - s_new) / s2
         if bootstrap and bootstrap > 0:
-            Fb = _bootstrap_F(path, e0, N, T, bootstrap, rng, df_sigma)
+            if boot_thresholds == "fixed" or k == 1:
+                Fb = _bootstrap_F(path, e0, N, T, bootstrap, rng, df_sigma)
+            else:
+                Fb = _bootstrap_F_reestimate(make_path, Yw - e0, e0, N, T, k, bootstrap, rng,
+                                             df_sigma)
             p_vals.append(float(np.mean(Fb >= F)))
-            crits.append(tuple(float(v) for v in np.quantile(Fb, [0.90, 0.95, 0.99])))
+            # order statistics ceil(p R) as in Hansen's code
+            crits.append(tuple(float(v) for v in np.quantile(Fb, [0.90, 0.95, 0.99],
+                                                             method="inverted_cdf")))
         else:
             p_vals.append(float("nan"))
             crits.append((float("nan"),) * 3)
@@ -331,7 +372,8 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         method="digitrace.econ.threshold",
         params=dict(y=y, x=xs, q=q, entity=entity, time=time, controls=controls,
                     n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
-                    sigma=sigma, grid=grid, alpha=alpha, vcov=vcov, time_effects=time_effects),
+                    sigma=sigma, grid=grid, alpha=alpha, vcov=vcov, time_effects=time_effects,
+                    boot_thresholds=boot_thresholds),
         inputs=(("data", array_sha256(np.column_stack([Y, X, Q, W]))),),
         reference=REFERENCE)
     return ThresholdResult(
@@ -370,6 +412,43 @@ def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
         s1 = ssr.min(axis=1)
         out[s:s + r] = (s0 - s1) / (s1 / df_sigma)
     return out
+
+
+def _bootstrap_F_reestimate(make_path, fitted: np.ndarray, e0: np.ndarray, N: int, T: int, k: int,
+                            reps: int, rng: np.random.Generator, df_sigma: int,
+                            chunk: int = 100) -> np.ndarray:
+    """Hansen's bootstrap of F_k with the k−1 null thresholds re-estimated per sample.
+
+    :math:`y^b = \\hat y_{k-1} + e^b` (entity blocks of the null model's
+    within residuals); thresholds 1..k−1 are searched sequentially on
+    :math:`y^b` (no refinement, as in Hansen's code), then threshold k given
+    them; :math:`F^b = (S^b_{k-1} - S^b_k)/(S^b_k/d)`.  Replications that
+    land on the same earlier thresholds share one pre-computed search path.
+    """
+    blocks = e0.reshape(N, T)
+    out = np.empty(reps)
+    for s0_ in range(0, reps, chunk):
+        r = min(chunk, reps - s0_)
+        draw = rng.integers(0, N, size=(r, N))
+        fixed = [() for _ in range(r)]
+        s_prev = np.empty(r)
+        s_new = np.empty(r)
+        for stage in range(1, k + 1):
+            groups: dict[tuple, list[int]] = {}
+            for i, f in enumerate(fixed):
+                groups.setdefault(f, []).append(i)
+            for key, members in groups.items():
+                cand, path = make_path(key)
+                idx = np.asarray(members)
+                s_fix, ssr = K.bootstrap_ssr(path, blocks, draw[idx], fitted)
+                j = np.argmin(ssr, axis=1)
+                s_prev[idx] = s_fix
+                s_new[idx] = ssr[np.arange(len(idx)), j]
+                for ii, jj in zip(idx, j):
+                    fixed[ii] = tuple(sorted((*key, float(cand[jj]))))
+        out[s0_:s0_ + r] = (s_prev - s_new) / (s_new / df_sigma)
+    return out
+
 
 _callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
 _callable(__name__, threshold)
