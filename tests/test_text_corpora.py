@@ -45,6 +45,7 @@ def test_national_series(data_dir):
 def test_provincial_cross_section_strips_boilerplate(data_dir):
     p = corpora.provincial_cross_section(data_dir)
     assert len(p) == 31 and set(p["year"]) == {2026}
+    assert p["adcode"].is_unique and p.loc["广西壮族自治区", "adcode"] == 450000
     root = data_dir / "text/gov_work_reports/provincial_2026_txt"
     for f in sorted(root.glob("*.txt")):
         body = corpora.strip_web_boilerplate(f.read_text(encoding="utf-8"))

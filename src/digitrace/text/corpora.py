@@ -136,17 +136,20 @@ def provincial_cross_section(data_dir: str | Path | None = None, dictionary="wuf
     """Cross-section of the 31 provincial government work reports of 2026.
 
     Web chrome is stripped with :func:`strip_web_boilerplate`.  Indexed by
-    ``province`` (full name as in the file name), with ``year`` and the count
-    columns.  Hebei and Tibet's texts are short and may be abridged (data
+    ``province`` (full name as in the file name), with ``adcode`` (6-digit,
+    via :func:`digitrace.resolve_province`), ``year`` and the count columns.  Hebei and Tibet's texts are short and may be abridged (data
     manifest); compare ``per_10k`` rather than raw counts.
     """
     root = _data_dir(data_dir) / PROVINCIAL_DIR
     m = get_matcher(_dict(dictionary), overlapping=overlapping, negation=negation)
+    from ..data.provinces import resolve_province
+
     rows = []
     for stem, text in read_corpus_dir(root).items():
         prov, year = parse_doc_name(stem)
         body = strip_web_boilerplate(text, keep_notes=keep_notes)
-        rows.append({"province": prov, "year": year, **_row(m, body)})
+        rows.append({"province": prov, "adcode": resolve_province(prov), "year": year,
+                     **_row(m, body)})
     return pd.DataFrame(rows).set_index("province")
 
 
