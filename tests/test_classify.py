@@ -64,6 +64,12 @@ def test_lookup_gbt_and_sector_codes():
     assert sec["share"].sum() == pytest.approx(1.0)
     with pytest.raises(SpecificationError, match="9999"):
         dc.lookup(["9999"])
+    # a division (or group) inherits the 05 rows that list its section letter, like its classes do
+    cls4 = set(dc.lookup(["3911"])["nbs_code"])
+    for q in ("39", "391"):
+        got = set(dc.lookup([q])["nbs_code"])
+        assert "050204" in got and "010101" in got, q
+    assert "050204" in cls4
 
 
 def _tiny_table(names):

@@ -253,7 +253,8 @@ def lookup(codes: Iterable[str], vintage: str | None = None) -> pd.DataFrame:
             exp = {e.rstrip("*") for e in s.gbt4754_expanded_4digit.split(";") if e}
             for gc, p in zip(gcodes, parts):
                 match = gc == code or (len(code) == 4 and (gc == code[:2] and len(gc) == 2)) \
-                    or (len(gc) == 1 and code in exp) or (len(code) < 4 and gc.startswith(code) and len(gc) > len(code))
+                    or (len(gc) == 1 and code in exp) or (len(code) < 4 and gc.startswith(code) and len(gc) > len(code)) \
+                    or (len(gc) == 1 and len(code) in (2, 3) and any(e.startswith(code) for e in exp))
                 if match:
                     hits += 1
                     rows.append({"query": raw, "kind": s.scope, "nbs_code": s.code, "nbs_name_en": s.name_en,
