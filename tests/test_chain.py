@@ -69,6 +69,10 @@ def test_upstreamness_downstreamness_at_least_one():
     assert np.all(C.upstreamness(G) >= 1) and np.all(C.downstreamness(L) >= 1)
     pr = C.pagerank(Z / x)
     assert pr.sum() == pytest.approx(1.0) and np.all(pr > 0)
+    from digitrace.errors import ConvergenceError
+
+    with pytest.raises(ConvergenceError, match="did not converge in 1 iterations"):
+        C.pagerank(Z / x, max_iter=1)
 
 
 def test_chain_measures_identities_and_extraction():

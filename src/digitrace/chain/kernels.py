@@ -108,7 +108,9 @@ def pagerank(A: np.ndarray, damping: float = 0.85, tol: float = 1e-12, max_iter:
         if np.abs(new - pi).sum() < tol:
             return new / new.sum()
         pi = new
-    raise RuntimeError(f"PageRank did not converge in {max_iter} iterations")
+    from ..errors import ConvergenceError  # a RuntimeError the CLI reports as a user error
+
+    raise ConvergenceError(f"PageRank did not converge in {max_iter} iterations (tol={tol:g})")
 
 
 def eigenvector_centrality(A: np.ndarray) -> np.ndarray:
