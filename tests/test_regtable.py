@@ -129,3 +129,25 @@ def test_bad_input():
         regtable([])
     with pytest.raises(SpecificationError, match="table protocol"):
         regtable([object()])
+
+
+def test_real_spatial_results_columbus(data_dir):
+    """regtable takes spatial_regression results: rho row, W_x rows, effects with their own p."""
+    libpysal = pytest.importorskip("libpysal")
+    from digitrace.econ.spatial_ml import spatial_regression
+
+    d = data_dir / "reference" / "columbus"
+    db = libpysal.io.open(str(d / "columbus.dbf"))
+    df = pd.DataFrame({c: db.by_col(c) for c in ["POLYID", "CRIME", "INC", "HOVAL"]})
+    df.index = df.POLYID.astype(str)
+    w = libpysal.io.open(str(d / "columbus.gal")).read()
+    sar = spatial_regression(df, "CRIME", ["INC", "HOVAL"], w, model="sar", seed=1, draws=200)
+    sdm = spatial_regression(df, "CRIME", ["INC", "HOVAL"], w, model="sdm", seed=1, draws=200)
+    frame = regtable([sar, sdm], labels=["SAR", "SDM"]).to_frame()
+    idx = list(frame.index)
+    assert frame.loc["rho", "SAR"].startswith(f"{sar.params['rho']:.3f}")
+    # coefficients (incl. W_x of the SDM) come before the effect rows
+    assert idx.index("W_INC") < idx.index("INC (direct)")
+    eff = sdm.effects
+    stars = "*" * sum(eff.loc["INC", "indirect_p"] < c for c in (0.1, 0.05, 0.01))
+    assert frame.loc["INC (indirect)", "SDM"] == f"{eff.loc['INC', 'indirect']:.3f}{stars}"

@@ -158,18 +158,27 @@ def _stars(p: float, stars: Sequence[float]) -> str:
     return "*" * sum(p < s for s in stars)
 
 
-def _effect_rows(res: Any) -> list[tuple[str, float, float]]:
+def _effect_rows(res: Any) -> list[tuple[str, float, float, float]]:
+    """(label, estimate, se, p) for LeSage–Pace effects, when the result has them."""
     eff = getattr(res, "effects", None)
     if not isinstance(eff, pd.DataFrame):
         return []
+    from scipy import stats as st
+
     rows = []
     for kind in ("direct", "indirect", "total"):
         if kind not in eff.columns:
             continue
         sec = next((c for c in (f"{kind}_se", f"se_{kind}", f"{kind} se") if c in eff.columns), None)
+        pcol = f"{kind}_p" if f"{kind}_p" in eff.columns else None
         for var in eff.index:
+            b = float(eff.loc[var, kind])
             se = float(eff.loc[var, sec]) if sec else float("nan")
-            rows.append((f"{var} ({kind})", float(eff.loc[var, kind]), se))
+            if pcol:
+                p = float(eff.loc[var, pcol])
+            else:
+                p = float(2 * st.norm.sf(abs(b / se))) if np.isfinite(se) and se > 0 else float("nan")
+            rows.append((f"{var} ({kind})", b, se, p))
     return rows
 
 
@@ -219,6 +228,7 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
 
     # coefficient rows (+ effects)
     terms: list[str] = []
+    eff_terms: list[str] = []
     per: list[dict[str, tuple[float, float, float]]] = []
     from scipy import stats as st
 
@@ -230,12 +240,15 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
             p = float(pv[name]) if isinstance(pv, pd.Series) and name in pv.index else \
                 float(2 * st.norm.sf(abs(b / s))) if s and np.isfinite(s) else float("nan")
             d[str(name)] = (b, s, p)
+            if str(name) not in terms:
+                terms.append(str(name))
         if effects:
-            for name, b, s in _effect_rows(r):
-                p = float(2 * st.norm.sf(abs(b / s))) if np.isfinite(s) and s > 0 else float("nan")
+            for name, b, s, p in _effect_rows(r):
                 d[name] = (b, s, p)
+                if name not in eff_terms:
+                    eff_terms.append(name)
         per.append(d)
-        terms += [t for t in d if t not in terms]
+    terms += [t for t in eff_terms if t not in terms]
     if keep is not None:
         missing = [k for k in keep if k not in terms]
         if missing:
