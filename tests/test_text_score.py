@@ -198,3 +198,20 @@ def test_pdf_backend_pymupdf_is_optional(tmp_path, monkeypatch):
         ingest.read_pdf(tmp_path / "x.pdf", backend="pymupdf")
     with pytest.raises(ValueError, match="backend"):
         ingest.read_pdf(tmp_path / "x.pdf", backend="poppler")
+
+
+def test_changed_corpus_is_rescored_without_double_counts(tmp_path):
+    corpus = _make_corpus(tmp_path / "c", copies=2)
+    out = tmp_path / "o"
+    score_corpus(corpus, out, engine="local", partition_size=2, progress=False)
+    first = _totals(out)[0]
+    (corpus / "000000_2016_新公司.txt").write_text("发展区块链与大数据。", encoding="utf-8")  # sorts first
+    (corpus / "batch0" / "000001_2018_甲银行.txt").unlink()
+    run = score_corpus(corpus, out, engine="local", partition_size=2, progress=False)
+    again = _totals(out)[0]
+    score_corpus(corpus, tmp_path / "fresh", engine="local", partition_size=2, progress=False)
+    fresh = _totals(tmp_path / "fresh")[0]
+    assert again.equals(fresh)
+    assert len(again) == len(first) and again["doc_id"].is_unique
+    assert again["total"].sum() == first["total"].sum() - 3 + 2
+    assert len(list((out / "shards").glob("part-*.parquet"))) == run.n_shards

@@ -11,9 +11,12 @@ path relative to ``CORPUS_DIR`` and cut into partitions of ``partition_size``
 documents.  A shard's name carries a hash of its document ids and of the run
 settings.  Each shard is written atomically (temporary file, then rename), so
 a run killed at any moment (``kill -9``) leaves only complete shards; a rerun
-skips them and scores the rest.  ``results.duckdb`` is rebuilt from all shards
-at the end (also atomically), so totals are identical to an uninterrupted run
-and nothing is counted twice.  Results never depend on the partitioning or on
+skips them and scores the rest.  ``results.duckdb`` is rebuilt at the end
+(also atomically) from exactly the shards of the current plan, so totals are
+identical to an uninterrupted run and nothing is counted twice.  Shard names
+also hash each file's size and modification time: after files are added,
+removed or changed, the affected partitions are rescored and shards of the
+earlier state are deleted.  Results never depend on the partitioning or on
 the order in which shards finish (tested).
 
 Engines: ``"dask"`` (default) runs partitions on a ``dask.distributed``
@@ -144,20 +147,20 @@ def _score_partition(root: str, doc_ids: list[str], settings: dict, shard: str) 
     return len(doc_ids), n_err, n_bytes
 
 
-def _build_database(out: Path, groups: tuple[str, ...]) -> tuple[int, int]:
+def _build_database(out: Path, groups: tuple[str, ...], shards: list[Path]) -> tuple[int, int]:
     duckdb = require("duckdb")
     db = out / "results.duckdb"
-    shards = (out / "shards").as_posix() + "/part-*.parquet"
+    files = "[" + ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in shards) + "]"
     gcols = ", ".join(f'"{g}"' for g in groups)
     with atomic_path(db) as tmp:
         tmp.unlink()  # duckdb wants to create the file itself
         con = duckdb.connect(str(tmp))
         try:
             con.execute(f"CREATE TABLE scores AS SELECT doc_id, entity, year, section, mda_found, "
-                        f"n_chars, n_bytes, {gcols}, total, ln1p, negated FROM read_parquet('{shards}') "
+                        f"n_chars, n_bytes, {gcols}, total, ln1p, negated FROM read_parquet({files}) "
                         f"WHERE error IS NULL ORDER BY doc_id")
             con.execute(f"CREATE TABLE errors AS SELECT doc_id, entity, year, error, message "
-                        f"FROM read_parquet('{shards}') WHERE error IS NOT NULL ORDER BY doc_id")
+                        f"FROM read_parquet({files}) WHERE error IS NOT NULL ORDER BY doc_id")
             n_ok = con.execute("SELECT count(*) FROM scores").fetchone()[0]
             n_err = con.execute("SELECT count(*) FROM errors").fetchone()[0]
         finally:
@@ -228,18 +231,27 @@ def score_corpus(corpus_dir: str | Path, out_dir: str | Path, dictionary="wufei2
     key = json.dumps(settings, sort_keys=True)
     parts = [docs[i:i + partition_size] for i in range(0, len(docs), partition_size)]
     tasks = []
+    plan: list[Path] = []
     for k, part in enumerate(parts):
-        h = hashlib.sha256((key + "\n" + "\n".join(part)).encode()).hexdigest()[:12]
+        ident = []
+        for doc in part:  # a changed file (size or mtime) gives a new shard name
+            st = (root / doc).stat()
+            ident.append(f"{doc}\t{st.st_size}\t{st.st_mtime_ns}")
+        h = hashlib.sha256((key + "\n" + "\n".join(ident)).encode()).hexdigest()[:12]
         shard = out / "shards" / f"part-{k:06d}-{h}.parquet"
+        plan.append(shard)
         if not shard.exists():
             tasks.append((part, str(shard)))
     n_skipped = len(parts) - len(tasks)
+    stale = sorted(set((out / "shards").glob("part-*.parquet")) - set(plan))
+    for p in stale:  # shards of an earlier state of the corpus: never loaded, removed
+        p.unlink()
     wsettings = dict(settings, dictionary_obj=d)
     nbytes = 0
     if tasks:
         nbytes = _run(tasks, str(root), wsettings, engine, workers, scheduler, progress,
                       total=len(parts), done=n_skipped)
-    n_ok, n_err = _build_database(out, d.groups)
+    n_ok, n_err = _build_database(out, d.groups, plan)
     return ScoreRun(out, out / "results.duckdb", n_ok + n_err, n_err, len(parts), n_skipped,
                     time.perf_counter() - t0, nbytes / 1e6)
 
