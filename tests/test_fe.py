@@ -110,3 +110,11 @@ def test_demeaning_nonconvergence_is_reported(grunfeld):
     for f in ("firm", "year"):
         means = pd.DataFrame(Xd).groupby(g[f].to_numpy()).mean().abs().to_numpy().max()
         assert means < 1e-8 * np.abs(X).max()
+
+
+def test_hetero_conventions(grunfeld):
+    st = fe(grunfeld, "invest ~ value + capital | firm", vcov="hetero", ssc="stata")
+    fx = fe(grunfeld, "invest ~ value + capital | firm", vcov="hetero", ssc="fixest")
+    # stata: n/(n-K), fixest: (n-1)/(n-K) on the same raw sandwich
+    np.testing.assert_allclose((st.se / fx.se) ** 2, 200 / 199, rtol=1e-12)
+    assert st.extra_rows["SE"] == "hetero"

@@ -57,3 +57,11 @@ def test_moderation_marginal_effects(panel):
     raw = fe(panel.assign(xz=panel.x * panel.z), "y ~ x + z + xz | id + year", cluster="id")
     assert raw.params["xz"] == pytest.approx(inter, rel=1e-9)
     assert (r.marginal["lo"] < r.marginal["effect"]).all()
+
+
+def test_row_bootstrap_without_cluster(panel):
+    r = mediation(panel, "y", "x", "m", fixed_effects=["id"], bootstrap=40, seed=1)
+    assert r.steps[0].cluster is None
+    assert np.isfinite(r.boot_se) and r.boot_ci[0] < r.boot_ci[1]
+    with pytest.raises(Exception, match="different"):
+        mediation(panel, "y", "x", "x")
