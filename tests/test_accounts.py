@@ -150,8 +150,12 @@ def test_reconcile_flags(acc):
     assert not bea["comparable"] and "no NBS IO table for 2021" in bea["reason"]
     glob = r[r["figure"] == "caict_2019_global_id_de"].iloc[0]
     assert not glob["comparable"]
-    xz = r[r["figure"] == "xuzhang_2017_de_gdp"].iloc[0]
-    assert not xz["comparable"] and "narrow" in xz["reason"]
+    xz = r[r["figure"] == "xuzhang_2017_de_gdp"]
+    assert (~xz["comparable"]).all() and xz["reason"].str.contains("narrow").all()
+    # Xu & Zhang's 6.46 % is the digital economy (DE), not the core: compared with our de = di + id
+    x0 = xz[(xz["table"] == "china_2017_149") & (xz["estimator"] == "io_direct")].iloc[0]
+    t = acc.totals().query("table == 'china_2017_149' and estimator == 'io_direct'").iloc[0]
+    assert x0["metric"] == "de_share_gdp" and x0["ours"] == pytest.approx(100 * t["de"] / t["gdp"])
     cal = r[(r["figure"] == "caict_2020_id_gdp") & (r["estimator"] == "caict")]
     assert (cal["ours"].round(6) == 31.2).all() and not cal["comparable"].any()
     cn = r[(r["figure"] == "cainiu_2018_di")].iloc[0]

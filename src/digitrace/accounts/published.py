@@ -45,7 +45,7 @@ _ROWS = [
     ("cainiu_2018_id", "Cai & Niu", 2018, "id", 8.5, "trn yuan", "china", "V", "Cai & Niu (2021) 中国社会科学 (11)"),
     ("cainiu_2018_id_trad", "Cai & Niu", 2018, "id_share_noncore", 9.74, "% of traditional VA", "china", "V",
      "Cai & Niu (2021) 中国社会科学 (11)"),
-    ("xuzhang_2017_de_gdp", "Xu & Zhang", 2017, "di_share_gdp", 6.46, "%", "china-narrow", "V",
+    ("xuzhang_2017_de_gdp", "Xu & Zhang", 2017, "de_share_gdp", 6.46, "%", "china-narrow", "V",
      "Xu & Zhang (2020) 中国工业经济 (5), BEA-style narrow scope; textbook ch. 9"),
     ("bea_2021_de_gdp", "BEA", 2021, "de_share_gdp", 10.3, "%", "united-states", "V",
      "BEA digital economy satellite account, Nov 2022 vintage"),
