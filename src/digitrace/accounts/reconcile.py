@@ -24,7 +24,7 @@ def _reason(fig, ours_row, est) -> tuple[bool, str]:
     if fig.scope == "united-states":
         return False, "United States (BEA), not China"
     if fig.scope == "china-narrow":
-        return False, "BEA-style narrow scope (infrastructure, e-commerce, priced digital services) ≠ NBS core 01–04"
+        return False, "BEA-style narrow scope (infrastructure, e-commerce, priced digital services) ≠ NBS 2021 scope (core 01–04 + 05)"
     if est == "caict" and fig.publisher == "CAICT" and fig.metric == "id_share_gdp":
         return False, "caict estimator is calibrated to this figure (identity, not a test)"
     if fig.metric in ("id", "di", "de") and fig.unit == "trn yuan":
