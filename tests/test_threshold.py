@@ -248,3 +248,19 @@ def test_reestimating_bootstrap_equals_brute_force():
     assert res.p_values[1] == pytest.approx(np.mean(Fb >= F2))
     np.testing.assert_allclose(res.crit_values[1],
                                np.quantile(Fb, [0.9, 0.95, 0.99], method="inverted_cdf"), rtol=1e-8)
+
+
+def test_per_threshold_trim():
+    df = _dgp(N=80, T=5, seed=12)
+    n = 400
+    r = digitrace.threshold(df, "y", "x", "q", "id", "year", n_thresholds=3, bootstrap=0,
+                            trim=[0.01, 0.01, 0.2])
+    qs = np.sort(df["q"].to_numpy())
+    below = [np.searchsorted(qs, g, side="right") for g in r.thresholds]
+    gaps = np.diff(below)
+    assert min(below[0], n - below[-1]) >= 4                  # outer regimes: floor(0.01 n)
+    assert r.provenance.params["trim"] == [0.01, 0.01, 0.2]
+    with pytest.raises(SpecificationError, match="trim has 2 values"):
+        digitrace.threshold(df, "y", "x", "q", "id", "year", n_thresholds=3, trim=[0.01, 0.05],
+                            bootstrap=0)
+    assert (gaps >= 80).all()                                   # floor(0.2 n) after refinement

@@ -87,8 +87,9 @@ class ThresholdResult(Result):
 
 
 def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
-                grid: int | None) -> np.ndarray:
-    """Unique values of q leaving >= nmin observations in every regime."""
+                grid: int | None, nmin_between: int | None = None) -> np.ndarray:
+    """Unique values of q leaving >= nmin observations in the outer regimes and
+    >= nmin_between (default nmin) between the candidate and each fixed threshold."""
     n = len(qs_sorted)
     u = np.unique(qs_sorted[nmin - 1: n - nmin]) if n - nmin > nmin - 1 else np.array([])
     if grid is not None and len(u) > grid:
@@ -100,9 +101,10 @@ def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
     bounds = np.sort(np.asarray(fixed, dtype=float))
     below = np.searchsorted(qs_sorted, u, side="right")           # obs with q <= u
     ok = (below >= nmin) & (n - below >= nmin)
+    gap = nmin if nmin_between is None else nmin_between
     for g in bounds:
         bg = np.searchsorted(qs_sorted, g, side="right")
-        ok &= np.abs(below - bg) >= nmin
+        ok &= np.abs(below - bg) >= gap
     return u[ok]
 
 
@@ -123,7 +125,8 @@ def _blas_single_thread():
 
 
 def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
-              controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
+              controls: Sequence[str] = (), n_thresholds: int = 1,
+              trim: float | Sequence[float] = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
               time_effects: bool = False,
@@ -147,8 +150,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         Regime-independent regressors :math:`w_{it}`.
     n_thresholds : int
         Number of thresholds estimated sequentially (1–3 as in xthreg; more allowed).
-    trim : float
-        Each regime must hold at least ``floor(trim * n)`` observations (Hansen: 1%).
+    trim : float or list of float
+        Each regime must hold at least ``floor(trim * n)`` observations (Hansen:
+        1%).  A list gives one trim per threshold, as xthreg's ``trim(.01 .01 .05)``
+        and Hansen's code (0.05 for the third): the first applies to the outer
+        regimes, the k-th to the distance between threshold k and the others.
     bootstrap : int
         Replications per F test (0 skips the tests; p-values are then NaN).
     boot_thresholds : {"reestimate", "fixed"}
@@ -183,7 +189,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
 
 
 def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
-              controls: Sequence[str] = (), n_thresholds: int = 1, trim: float = 0.01,
+              controls: Sequence[str] = (), n_thresholds: int = 1,
+              trim: float | Sequence[float] = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
               time_effects: bool = False,
@@ -196,7 +203,10 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     controls = list(controls)
     if not isinstance(n_thresholds, (int, np.integer)) or n_thresholds < 1:
         raise SpecificationError(f"n_thresholds must be a positive integer, got {n_thresholds!r}")
-    if not 0 < trim < 0.5:
+    trims = [float(trim)] * n_thresholds if np.isscalar(trim) else [float(t) for t in trim]
+    if len(trims) != n_thresholds:
+        raise SpecificationError(f"trim has {len(trims)} values for n_thresholds={n_thresholds}")
+    if not all(0 < t < 0.5 for t in trims):
         raise SpecificationError(f"trim must be in (0, 0.5), got {trim!r}")
     if grid is not None and grid < 3:
         raise SpecificationError(f"grid must be at least 3 points, got {grid!r}")
@@ -227,7 +237,8 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     base = np.column_stack([Ww, Xw])
     check_collinear(base, wnames + xs, context="threshold model (linear part)")
 
-    nmin = max(int(np.floor(trim * n)), 1)
+    nmins = [max(int(np.floor(t * n)), 1) for t in trims]
+    nmin = nmins[0]                                     # outer regimes
     qs_sorted = np.sort(Q)
     df_sigma = n - N if sigma == "hansen" else n - T
 
@@ -247,13 +258,13 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     def design(fixed: Sequence[float]) -> np.ndarray:
         return np.column_stack([base] + [threshold_cols(g)[0] for g in sorted(fixed)])
 
-    paths_cache: dict[tuple[float, ...], tuple[np.ndarray, K.SearchPath]] = {}
+    paths_cache: dict[tuple, tuple[np.ndarray, K.SearchPath]] = {}
 
-    def make_path(fixed: Sequence[float]) -> tuple[np.ndarray, K.SearchPath]:
+    def make_path(fixed: Sequence[float], gap: int) -> tuple[np.ndarray, K.SearchPath]:
         key = tuple(sorted(float(g) for g in fixed))
-        if key in paths_cache:
-            return paths_cache[key]
-        cand = _candidates(qs_sorted, key, nmin, grid)
+        if (key, gap) in paths_cache:
+            return paths_cache[(key, gap)]
+        cand = _candidates(qs_sorted, key, nmin, grid, gap)
         if len(cand) < 1:
             raise SpecificationError(
                 f"threshold variable {q!r} has too few unique values for trim={trim}: no candidate "
@@ -268,11 +279,11 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
                 "within regimes")
         if len(paths_cache) > 512:
             paths_cache.clear()
-        paths_cache[key] = (cand, path)
+        paths_cache[(key, gap)] = (cand, path)
         return cand, path
 
-    def search(fixed: Sequence[float]):
-        cand, path = make_path(fixed)
+    def search(fixed: Sequence[float], gap: int):
+        cand, path = make_path(fixed, gap)
         e0 = K.residualize(path, Yw)
         ssr = K.ssr_path(path, e0)
         j = int(np.argmin(ssr))
@@ -285,7 +296,8 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     ssr_seq = [float(e_lin @ e_lin)]
     f_stats, p_vals, crits = [], [], []
     for k in range(1, n_thresholds + 1):
-        cand, ssr, g_new, s_new, path, e0 = search(gammas)
+        gap = nmins[k - 1]
+        cand, ssr, g_new, s_new, path, e0 = search(gammas, gap)
         s_prev = ssr_seq[-1]
         s2 = s_new / df_sigma
         F = (s_prev - s_new) / s2
@@ -293,8 +305,8 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
             if boot_thresholds == "fixed" or k == 1:
                 Fb = _bootstrap_F(path, e0, N, T, bootstrap, rng, df_sigma)
             else:
-                Fb = _bootstrap_F_reestimate(make_path, Yw - e0, e0, N, T, k, bootstrap, rng,
-                                             df_sigma)
+                Fb = _bootstrap_F_reestimate(lambda f: make_path(f, gap), Yw - e0, e0, N, T, k,
+                                             bootstrap, rng, df_sigma)
             p_vals.append(float(np.mean(Fb >= F)))
             # order statistics ceil(p R) as in Hansen's code
             crits.append(tuple(float(v) for v in np.quantile(Fb, [0.90, 0.95, 0.99],
@@ -309,7 +321,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         if k >= 2:
             for j in range(k - 1):
                 others = [g for i, g in enumerate(gammas) if i != j]
-                cand_j, ssr_j, g_j, _, _, _ = search(others)
+                cand_j, ssr_j, g_j, _, _, _ = search(others, gap)
                 gammas[j] = g_j
                 paths[j] = (cand_j, ssr_j)
         # SSR of the k-threshold model at the (refined) estimates
@@ -371,7 +383,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     prov = Provenance(
         method="digitrace.econ.threshold",
         params=dict(y=y, x=xs, q=q, entity=entity, time=time, controls=controls,
-                    n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
+                    n_thresholds=n_thresholds, trim=trims, bootstrap=bootstrap, seed=seed,
                     sigma=sigma, grid=grid, alpha=alpha, vcov=vcov, time_effects=time_effects,
                     boot_thresholds=boot_thresholds),
         inputs=(("data", array_sha256(np.column_stack([Y, X, Q, W]))),),
