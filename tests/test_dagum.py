@@ -164,3 +164,37 @@ def test_property_ties_and_identity():
 
     del hyp
     check()
+
+
+def test_exact_rational_example_by_pair_loops():
+    """Reviewer's check, independent of the kernel and of ``dagum_bruteforce``: Dagum's
+    formulas evaluated pair by pair in exact rational arithmetic on a tiny example."""
+    from fractions import Fraction as F
+    groups = {"A": [F(1), F(2)], "B": [F(3), F(5), F(7)], "C": [F(4)]}
+    allv = [v for g in groups.values() for v in g]
+    n, ybar = len(allv), sum(allv) / len(allv)
+    G = sum(abs(a - b) for a in allv for b in allv) / (2 * n * n * ybar)
+    mean = {k: sum(v) / len(v) for k, v in groups.items()}
+    p = {k: F(len(v), n) for k, v in groups.items()}
+    s = {k: len(v) * mean[k] / (n * ybar) for k, v in groups.items()}
+    Gw = sum(sum(abs(a - b) for a in v for b in v) / (2 * len(v) ** 2 * mean[k]) * p[k] * s[k]
+             for k, v in groups.items())
+    Gnb = Gt = F(0)
+    keys = sorted(groups, key=lambda k: mean[k])
+    for i, h in enumerate(keys):          # h poorer, j richer
+        for j in keys[i + 1:]:
+            yj, yh = groups[j], groups[h]
+            Gjh = sum(abs(a - b) for a in yj for b in yh) / (len(yj) * len(yh) * (mean[j] + mean[h]))
+            d = sum(max(a - b, 0) for a in yj for b in yh) / (len(yj) * len(yh))
+            pp = sum(max(b - a, 0) for a in yj for b in yh) / (len(yj) * len(yh))
+            D = F(d - pp) / F(d + pp)
+            Gnb += Gjh * (p[j] * s[h] + p[h] * s[j]) * D
+            Gt += Gjh * (p[j] * s[h] + p[h] * s[j]) * (1 - D)
+    assert G == Gw + Gnb + Gt            # exact identity
+    y = np.array([float(v) for v in allv])
+    g = np.repeat(list(groups), [len(v) for v in groups.values()])
+    r = dt.dagum_gini(y, g, singletons="zero")
+    assert r.total == pytest.approx(float(G), abs=1e-15)
+    assert r.within == pytest.approx(float(Gw), abs=1e-15)
+    assert r.between == pytest.approx(float(Gnb), abs=1e-15)
+    assert r.transvariation == pytest.approx(float(Gt), abs=1e-15)

@@ -111,17 +111,6 @@ def dagum_terms(P: np.ndarray, W: np.ndarray, mu: np.ndarray) -> dict[str, np.nd
             "t_jh": t + np.swapaxes(t, 1, 2), "mu": mu, "W": W}
 
 
-def group_moments(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Batched group weight totals ``W`` and weighted means ``mu``, both ``(B, k)``."""
-    y = np.atleast_2d(y)
-    g = np.broadcast_to(np.atleast_2d(g), y.shape)
-    w = np.broadcast_to(np.atleast_2d(w), y.shape)
-    onehot = (g[..., None] == np.arange(k)) * w[..., None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mu = np.where(W > 0, np.einsum("bnk,bn->bk", onehot, y) / np.where(W > 0, W, 1.0), 0.0)
-    return W, mu
-
-
 def dagum(y: np.ndarray, g: np.ndarray, w: np.ndarray, k: int) -> dict[str, np.ndarray]:
     """Dagum terms for one or a batch of samples (``y`` of shape ``(n,)`` or ``(B, n)``)."""
     y2 = np.atleast_2d(np.asarray(y, dtype=float))
