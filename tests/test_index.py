@@ -61,6 +61,13 @@ def test_minmax_direction_and_shift():
     assert (z2 - z).to_numpy() == pytest.approx(np.full((4, 3), 0.0001))
 
 
+def test_negative_shift_is_rejected():
+    for f in (lambda: minmax(HAND, HAND_DIR, shift=-1.0), lambda: entropy_weights(HAND, HAND_DIR, shift=-0.5),
+              lambda: topsis(HAND, HAND_DIR, shift=float("nan"))):
+        with pytest.raises(SpecificationError, match="shift must be a non-negative number"):
+            f()
+
+
 def test_zscore_flips_cost_sign():
     z = zscore(HAND, HAND_DIR)
     x3 = HAND["x3"]

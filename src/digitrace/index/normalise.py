@@ -90,6 +90,10 @@ def minmax_kernel(X: np.ndarray, signs: np.ndarray, shift: float = 0.0,
         raises :class:`SpecificationError`; ``"zero"`` maps it to ``shift``
         (it then gets zero entropy/CRITIC weight).
     """
+    if not (np.isfinite(shift) and shift >= 0):
+        raise SpecificationError(f"shift must be a non-negative number (e.g. 0.0001), got {shift!r}: a "
+                                 "negative shift makes normalised values negative, which entropy, "
+                                 "logs and geometric means cannot take")
     X = np.asarray(X, dtype=float)
     lo, hi = X.min(axis=0), X.max(axis=0)
     rng = hi - lo
