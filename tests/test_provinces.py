@@ -54,6 +54,15 @@ def test_unknown_raises(x):
         resolve_province(x)
 
 
+@pytest.mark.parametrize("x", [None, float("nan"), pd.NA, "", "  "])
+def test_missing_label_is_named_missing_without_guesses(x):
+    with pytest.raises(UnknownProvinceError, match="missing province label") as exc:
+        resolve_province(x)
+    assert "closest" not in str(exc.value)
+    with pytest.raises(UnknownProvinceError, match=r"missing province label.*\[rows 3\]"):
+        resolve_provinces(pd.Series(["北京", x], dtype=object))
+
+
 def test_unknown_lists_closest():
     with pytest.raises(UnknownProvinceError, match=r"closest matches: 北京 \(Beijing, 110000\)"):
         resolve_province("Pekin")

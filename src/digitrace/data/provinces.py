@@ -167,7 +167,20 @@ def closest_provinces(x: Any, n: int = 3) -> list[str]:
     return out[:n]
 
 
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    if isinstance(x, str):
+        return not x.strip()
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
 def _unknown_message(x: Any) -> str:
+    if _is_missing(x):
+        return f"missing province label ({x!r}): fill or drop the row"
     key = _norm(str(x))
     if key in _OUTSIDE or key.removesuffix("特别行政区") in _OUTSIDE:
         return (f"{x!r} ({_OUTSIDE.get(key, _OUTSIDE.get(key.removesuffix('特别行政区')))}) is not one "
