@@ -38,7 +38,8 @@ def build(ctx: Any) -> Section:
     # --- 1. heat map: direct digital-input intensity, OECD-45 sector x year --------------------
     d = long[(long["source"] == "OECD-45") & (long["indicator"] == "direct")]
     heat = d.pivot(index="sector", columns="year", values="value")
-    heat.index = [f"{c} {str(oecd_names.get(c, ''))[:18]}" for c in heat.index]
+    w = 18 if ctx.lang == "zh" else 32
+    heat.index = [f"{c} {str(oecd_names.get(c, ''))[:w]}" for c in heat.index]
     heat.index.name = "sector"
 
     def draw_heat(m: pd.DataFrame):
@@ -69,7 +70,7 @@ def build(ctx: Any) -> Section:
         ax.scatter(m.loc[dig, "backward"], m.loc[dig, "forward"], s=sz[dig], c=_plot.PALETTE[1], alpha=.9,
                    edgecolor="k", lw=.5, label=t("数字部门（核心份额 ≥ 0.5）", "digital sectors (core share ≥ 0.5)"))
         for c, r in m[dig].iterrows():
-            ax.annotate(r["name"][:8], (r["backward"], r["forward"]), fontsize=7, xytext=(3, 2), textcoords="offset points")
+            ax.annotate(r["name"][:8 if ctx.lang == "zh" else 20], (r["backward"], r["forward"]), fontsize=7, xytext=(3, 2), textcoords="offset points")
         ax.axhline(1, color="grey", lw=.8)
         ax.axvline(1, color="grey", lw=.8)
         ax.set_xlabel(t("后向关联（影响力系数）", "backward linkage (power of dispersion)"))

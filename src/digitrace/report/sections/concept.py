@@ -47,9 +47,10 @@ def build(ctx: Any) -> Section:
     cat_labels = {f"share_0{i}": f"0{i} {major.loc[f'0{i}', name]}" for i in range(1, 5)}
 
     def draw_bars(d: pd.DataFrame):
-        d = d.set_axis([f"{c} {str(n)[:16]}" for c, n in zip(d.index, d["sector_name"])], axis=0)
+        w = 16 if ctx.lang == "zh" else 34
+        d = d.set_axis([f"{c} {str(n)[:w]}" for c, n in zip(d.index, d["sector_name"])], axis=0)
         return _plot.stacked_barh(d[shares], xlabel=t("数字经济核心产业占比（0–1）", "core digital share (0–1)"),
-                                  labels=cat_labels)
+                                  labels=cat_labels, figsize=(8.5, 0.9 + 0.26 * len(d)))
 
     fig_bars = Figure(
         "fig_concept_core_shares_2020", t("2020 年 153 部门投入产出表：各部门的数字经济核心产业（01–04）份额",

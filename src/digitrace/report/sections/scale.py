@@ -40,7 +40,7 @@ def build(ctx: Any) -> Section:
     idb_n, idb_o = band(nbs, "id_share_gdp"), band(oecd, "id_share_gdp")
     caict_n = nbs[nbs["estimator"] == "caict"].set_index("year")["id_share_gdp"]
     pub = rec.drop_duplicates("figure")
-    pub = pub[pub["metric"].isin(["di_share_gdp", "id_share_gdp"]) & (pub["publisher"] != "BEA")]
+    pub = pub[pub["metric"].isin(["di_share_gdp", "id_share_gdp", "de_share_gdp"]) & (pub["publisher"] != "BEA")]
     shares = pd.concat({
         "di_nbs": di_n, "di_oecd": di_o,
         "id_lo_nbs": idb_n["lo"], "id_hi_nbs": idb_n["hi"],
@@ -67,8 +67,9 @@ def build(ctx: Any) -> Section:
         for fig_id in [c for c in d.columns if c in set(pub["figure"])]:
             row = pub[pub["figure"] == fig_id].iloc[0]
             m, c = marks.get(row["publisher"], ("x", "k"))
-            lab = f"{row['publisher']} ({'ID' if row['metric'].startswith('id') else 'DI'}/GDP)"
-            ax.plot(d[fig_id].dropna(), m, color=c, ms=6, mfc="none" if row["metric"].startswith("di") else c,
+            kind = row["metric"][:2].upper()
+            lab = f"{row['publisher']} ({kind}/GDP)"
+            ax.plot(d[fig_id].dropna(), m, color=c, ms=6, mfc="none" if kind == "DI" else c,
                     label=lab if lab not in done else None)
             done.add(lab)
         ax.set_ylabel(t("占 GDP %", "% of GDP"))
@@ -80,9 +81,9 @@ def build(ctx: Any) -> Section:
                                             "DI and ID as % of GDP: estimator band vs published figures"),
                   t("占 GDP %", "% of GDP"), srcs, method, params, _plot.fmt_table(fig1_data), draw_shares,
                   note=t("ID 区间为 growth_lb、growth_pz、io_direct、io_complete 四个估计量的最小–最大值；"
-                         "CAICT 估计量按 CAICT 数字校准，不计入区间。实心标记为 ID、空心为 DI 的公开数字。",
+                         "CAICT 估计量按 CAICT 数字校准，不计入区间。空心标记为公开的 DI，实心为公开的 ID 或 DE（见图例）。",
                          "The ID band is the min–max of growth_lb, growth_pz, io_direct and io_complete; the caict "
-                         "estimator is calibrated to CAICT and left out. Filled markers: published ID, hollow: DI."))
+                         "estimator is calibrated to CAICT and left out. Hollow markers: published DI; filled: published ID or DE (as labelled)."))
 
     # --- 2. levels (NBS tables, trillion CNY) -----------------------------------------------
     lv = nbs.pivot_table(index="year", columns="estimator", values="id", aggfunc="first") / 1e8
