@@ -281,11 +281,9 @@ def digital_accounts(data: str | Path | None = None, *, estimator: str | Iterabl
     from .growth import GrowthParams, ict_capital_series
 
     ests = _estimators(estimator)
-    sources = tuple(sources)
-    unknown = [s for s in sources if s not in ("nbs", "oecd")]
-    if unknown or not sources:
-        raise SpecificationError(f"unknown source {unknown[0]!r}; choose nbs, oecd or both" if unknown
-                                 else "no source given; choose nbs, oecd or both")
+    from ..data.io_tables import check_sources
+
+    sources = check_sources(sources)
     gp = growth_params or GrowthParams()
     inputs: list[tuple[str, str]] = []
     frames = []

@@ -38,14 +38,9 @@ def chain_panel(data: str | Path | None = None, *, sources: tuple[str, ...] = ("
     For years with several NBS tables (e.g. 2017 at 149 and 42 sectors) each is
     kept and labelled by its file, so vintages can be compared.
     """
-    from ..data.io_tables import io_catalog, load_io_table, load_oecd_iot
-    from ..errors import SpecificationError
+    from ..data.io_tables import check_sources, io_catalog, load_io_table, load_oecd_iot
 
-    sources = tuple(sources)
-    bad = [s for s in sources if s not in ("nbs", "oecd")]
-    if bad or not sources:
-        raise SpecificationError(f"unknown source {bad[0]!r}; choose nbs, oecd or both" if bad
-                                 else "no source given; choose nbs, oecd or both")
+    sources = check_sources(sources)
     cat = io_catalog(_data_dir(data))
     cat = cat[cat["source"].isin(sources)]
     out: list[ChainMeasures] = []

@@ -31,7 +31,7 @@ from .io_parse import (_COL_NONFD, _DOMESTIC, _FILE, _IMPORTS, _ROW_MARKERS, _SU
                        _sector_rows, _year_from)
 from .readers import read_tabular
 
-__all__ = ["load_io_table", "load_oecd_iot", "io_catalog", "load_io_year", "FINAL_DEMAND_ROLES"]
+__all__ = ["load_io_table", "load_oecd_iot", "io_catalog", "load_io_year", "check_sources", "FINAL_DEMAND_ROLES"]
 
 def load_io_table(path: str | Path, *, year: int | None = None, check: bool = True,
                   on_imbalance: OnImbalance = "raise", rtol: float = DEFAULT_RTOL,
@@ -265,6 +265,27 @@ def io_catalog(data_dir: str | Path | None = None) -> pd.DataFrame:
             rows.append({"path": str(f), "year": y, "n_sectors": n_sec, "kind": "competitive",
                          "source": "oecd"})
     return pd.DataFrame(rows, columns=["path", "year", "n_sectors", "kind", "source"])
+
+
+SOURCES = ("nbs", "oecd")
+
+
+def check_sources(sources) -> tuple[str, ...]:
+    """Validate a selection of IO table sources (``"nbs"``, ``"oecd"``); returns it as a tuple.
+
+    Raises
+    ------
+    SpecificationError
+        For an unknown or empty selection.
+    """
+    from ..errors import SpecificationError
+
+    out = tuple(str(s) for s in sources)
+    bad = [s for s in out if s not in SOURCES]
+    if bad or not out:
+        raise SpecificationError(f"unknown source {bad[0]!r}; choose nbs, oecd or both" if bad
+                                 else "no source given; choose nbs, oecd or both")
+    return out
 
 
 def load_io_year(data_dir: str | Path | None, year: int, n_sectors: int | None = None,
