@@ -198,3 +198,12 @@ def test_exact_rational_example_by_pair_loops():
     assert r.within == pytest.approx(float(Gw), abs=1e-15)
     assert r.between == pytest.approx(float(Gnb), abs=1e-15)
     assert r.transvariation == pytest.approx(float(Gt), abs=1e-15)
+
+
+def test_provenance_records_groups_and_weights():
+    y, g = _data(0)
+    a = dict(dt.dagum_gini(y, g).provenance.inputs)
+    b = dict(dt.dagum_gini(y, g[::-1].copy()).provenance.inputs)
+    c = dict(dt.dagum_gini(y, g, weights=np.arange(1.0, y.size + 1)).provenance.inputs)
+    assert a["y"] == b["y"] == c["y"]
+    assert a["groups"] != b["groups"] and a["weights"] != c["weights"]

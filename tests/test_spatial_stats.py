@@ -232,3 +232,21 @@ def test_live_esda_queen(crime, data_dir):
     lr = local_moran(crime, lw, permutations=0)
     np.testing.assert_allclose(lr.Is, lm.Is, rtol=1e-12)
     np.testing.assert_array_equal(lr.q, lm.q)
+
+
+def test_provenance_records_the_weights_pattern_not_only_values():
+    """Two row-standardised W with identical non-zero values but different neighbours
+    must not share a digest, and Moran's provenance records W, not only y."""
+    from digitrace.spatial.weights import sparse_sha256, weights_from_matrix
+    ring = np.roll(np.eye(6), 1, axis=1) + np.roll(np.eye(6), -1, axis=1)
+    pairs = np.zeros((6, 6))
+    for i, j in [(0, 3), (1, 4), (2, 5), (0, 1), (2, 3), (4, 5)]:
+        pairs[i, j] = pairs[j, i] = 1.0
+    a, b = weights_from_matrix(ring, ids=list(range(6))), weights_from_matrix(pairs, ids=list(range(6)))
+    assert sorted(a._w.data) == sorted(b._w.data)
+    assert sparse_sha256(a._w) != sparse_sha256(b._w)
+    assert sparse_sha256(a._w) == sparse_sha256(a._w.toarray())
+    y = np.arange(6.0) ** 2
+    ra, rb = dt.moran(y, a, permutations=0), dt.moran(y, b, permutations=0)
+    ins_a, ins_b = dict(ra.provenance.inputs), dict(rb.provenance.inputs)
+    assert ins_a["y"] == ins_b["y"] and ins_a["W"] != ins_b["W"]

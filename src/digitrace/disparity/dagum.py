@@ -247,7 +247,8 @@ def dagum_gini(y: Any, groups: Any = None, weights: Any = None, bootstrap: int =
         method="digitrace.disparity.dagum_gini",
         params={"bootstrap": int(bootstrap), "seed": seed, "level": level,
                 "weighted": weights is not None, "singletons": singletons},
-        inputs=(("y", array_sha256(arr)),), reference=REFERENCE)
+        inputs=(("y", array_sha256(arr)), ("groups", array_sha256(g)), ("weights", array_sha256(w))),
+        reference=REFERENCE)
     return DagumResult(
         total=float(t["G"][0]), within=float(t["G_w"][0]), between=float(t["G_nb"][0]),
         transvariation=float(t["G_t"][0]), groups=tuple(names),

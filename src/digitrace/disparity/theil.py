@@ -226,7 +226,9 @@ def theil(y: Any, groups: Any = None, weights: Any = None, *,
     prov = Provenance(method="digitrace.disparity.theil",
                       params={"index": index, "weighted": weights is not None,
                               "levels": list(names)},
-                      inputs=(("y", array_sha256(arr)),), reference=REFERENCE)
+                      inputs=(("y", array_sha256(arr)), ("weights", array_sha256(w)),
+                              *((f"groups:{n}", array_sha256(c)) for n, c in zip(names, codes))),
+                      reference=REFERENCE)
     return TheilResult(T=T, L=L, index=index, stages=stages, groups=pd.DataFrame(grows),
                        level_names=names, provenance=prov)
 

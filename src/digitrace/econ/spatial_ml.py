@@ -29,6 +29,7 @@ from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent
                               check_design, lm_tests, prepare_weights, sdm_tests,
                               simulate_effects)
 from ._spatial_fit import fit_error, fit_lag
+from ..spatial.weights import sparse_sha256
 from ._spatial_kernels import LogDet
 
 Model = Literal["sar", "sem", "sdm", "sdem"]
@@ -136,7 +137,7 @@ def spatial_regression(data: pd.DataFrame, y: str, x: str | Sequence[str], W,
         params={"model": model, "y": y, "x": xs, "row_standardize": row_standardize,
                 "constant": constant, "draws": draws, "seed": seed, "logdet": ld.method},
         inputs=(("data", array_sha256(np.column_stack([yv, Xv]))),
-                ("W", array_sha256(Wm.toarray() if Wm.shape[0] <= 2000 else Wm.data))),
+                ("W", sparse_sha256(Wm))),
         reference="Anselin (1988) Spatial Econometrics, ch. 6/12; LeSage & Pace (2009) ch. 2-3")
     return SpatialMLResult(
         model=model, params=params, se=se,

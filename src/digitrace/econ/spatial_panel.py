@@ -27,15 +27,15 @@ from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
-
-from .._results import Provenance, array_sha256, check_option
 import scipy.sparse as sp
 
+from .._results import Provenance, array_sha256, check_option
 from ..errors import DataError, SpecificationError
 from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent,
                               check_design, lm_tests, prepare_weights, sdm_tests,
                               simulate_effects)
 from ._spatial_fit import MLFit, fit_error, fit_lag, information, lee_yu_elhorst
+from ..spatial.weights import sparse_sha256
 from ._spatial_kernels import LogDet, stack_lag
 
 FE = ("entity", "time", "twoways")
@@ -260,7 +260,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
         params={"model": model, "y": y, "x": xs, "fe": fe, "lee_yu": lee_yu,
                 "row_standardize": row_standardize, "draws": draws, "seed": seed,
                 "logdet": ld.method, "N": N, "T": T},
-        inputs=(("data", array_sha256(vals)), ("W", array_sha256(Wm.data))),
+        inputs=(("data", array_sha256(vals)), ("W", sparse_sha256(Wm))),
         reference="Elhorst (2014) Spatial Econometrics, ch. 3; Lee & Yu (2010) J. Econometrics 154; "
                   "LeSage & Pace (2009)")
     return SpatialMLResult(

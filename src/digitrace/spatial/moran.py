@@ -38,7 +38,7 @@ from scipy.special import ndtr
 from .._results import Provenance, Result, array_sha256, check_option, freeze_array
 from ..errors import DataError, DataQualityWarning, SpecificationError
 from . import _perm
-from .weights import SpatialWeights, as_spatial_weights
+from .weights import SpatialWeights, as_spatial_weights, sparse_sha256
 
 __all__ = ["moran", "geary", "local_moran", "MoranResult", "GearyResult", "LocalMoranResult",
            "align"]
@@ -199,7 +199,7 @@ def moran(y: Any, w: Any, permutations: int = 999, seed: int | None = None, *,
     prov = Provenance(method="digitrace.spatial.moran",
                       params={"permutations": permutations, "seed": seed, "alternative": alternative,
                               "weights": W.kind},
-                      inputs=(("y", array_sha256(arr)),), reference=REFERENCE)
+                      inputs=(("y", array_sha256(arr)), ("W", sparse_sha256(W._w))), reference=REFERENCE)
     return MoranResult(I=I, EI=EI, VI_norm=VI_norm, VI_rand=VI_rand, z_norm=float(z_norm),
                        z_rand=float(z_rand), p_norm=_p_analytic(z_norm), p_rand=_p_analytic(z_rand),
                        p_sim=p_sim, EI_sim=EI_sim, z_sim=z_sim, n=n, permutations=permutations,
@@ -265,7 +265,8 @@ def geary(y: Any, w: Any, permutations: int = 999, seed: int | None = None, *,
         p_sim = float(pf(np.array([C]), sims[None, :])[0])
     prov = Provenance(method="digitrace.spatial.geary",
                       params={"permutations": permutations, "seed": seed, "alternative": alternative},
-                      inputs=(("y", array_sha256(arr)),), reference="Geary (1954); Cliff & Ord (1981)")
+                      inputs=(("y", array_sha256(arr)), ("W", sparse_sha256(W._w))),
+                      reference="Geary (1954); Cliff & Ord (1981)")
     return GearyResult(C=C, EC=1.0, VC_norm=VC_norm, VC_rand=VC_rand, z_norm=float(zn),
                        z_rand=float(zr), p_norm=_p_analytic(zn), p_rand=_p_analytic(zr),
                        p_sim=p_sim, n=n, permutations=permutations, provenance=prov)
@@ -397,7 +398,7 @@ def local_moran(y: Any, w: Any, permutations: int = 999, seed: int | None = None
     prov = Provenance(method="digitrace.spatial.local_moran",
                       params={"permutations": permutations, "seed": seed, "alpha": alpha,
                               "alternative": alternative, "weights": W.kind},
-                      inputs=(("y", array_sha256(arr)),), reference=REFERENCE)
+                      inputs=(("y", array_sha256(arr)), ("W", sparse_sha256(W._w))), reference=REFERENCE)
     f = freeze_array
     return LocalMoranResult(ids=W.ids, Is=f(Is), q=f(q), z=f(z), lag=f(lag), EI=f(EI), VI=f(VI),
                             EIc=f(EIc), VIc=f(VIc), p_sim=f(p_sim), EI_sim=f(EI_sim),

@@ -40,6 +40,23 @@ __all__ = ["SpatialWeights", "rook_weights", "knn_weights", "inverse_distance_we
 GUANGDONG, HAINAN = 440000, 460000
 
 
+def sparse_sha256(m: Any) -> str:
+    """Hex SHA-256 of a sparse (or dense) matrix: shape, sparsity pattern and values.
+
+    Hashing ``m.data`` alone would give two matrices with the same non-zero values but
+    different neighbours the same digest; this hashes the canonical CSR form.
+    """
+    import hashlib
+
+    c = sparse.csr_matrix(m, dtype=float, copy=True)
+    c.sum_duplicates()
+    c.sort_indices()
+    h = hashlib.sha256(str(c.shape).encode())
+    for a in (c.indptr.astype(np.int64), c.indices.astype(np.int64), c.data):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
 def row_standardise(m: sparse.spmatrix) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Kernel: divide each row by its sum; zero rows stay zero.  Returns (W, island mask)."""
     m = sparse.csr_matrix(m, dtype=float)
