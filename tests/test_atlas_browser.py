@@ -73,6 +73,15 @@ def test_in_real_browser(atlas):
         imgs = page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src'), e.complete, e.naturalWidth])")
         present = page.eval_on_selector_all("section[data-section]", "els => els.map(e => e.dataset.section)")
         boxes = page.eval_on_selector_all(".error-box", "els => els.map(e => e.textContent)")
+        # year selectors: one figure of each group visible; choosing the first option shows the first figure
+        groups = page.eval_on_selector_all("figure.grouped", "els => [...new Set(els.map(e => e.dataset.group))]")
+        shown_before = {g: page.eval_on_selector_all(f'figure[data-group="{g}"]', "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
+                        for g in groups}
+        n_selects = page.eval_on_selector_all(".group-select select", "els => els.length")
+        first = page.eval_on_selector_all("figure.grouped", "els => els.length ? els[0].id : null")
+        if n_selects:
+            page.select_option(".group-select select >> nth=0", index=0)
+        first_visible = page.eval_on_selector_all(f"#{first}", "els => els[0].offsetParent !== null") if first else None
         page.screenshot(path=str(ARTIFACTS / "atlas.png"), full_page=False)
         page.screenshot(path=str(ARTIFACTS / "atlas-full.png"), full_page=True)
         browser.close()
@@ -81,3 +90,6 @@ def test_in_real_browser(atlas):
     assert [i for i in imgs if not (i[1] and i[2] > 0)] == []
     assert present == list(SECTIONS)
     assert boxes == []
+    assert groups and n_selects == len(groups)
+    assert all(len(v) == 1 for v in shown_before.values()), shown_before
+    assert first_visible is True
