@@ -264,3 +264,75 @@ def test_per_threshold_trim():
         digitrace.threshold(df, "y", "x", "q", "id", "year", n_thresholds=3, trim=[0.01, 0.05],
                             bootstrap=0)
     assert (gaps >= 80).all()                                   # floor(0.2 n) after refinement
+
+
+def _hansen_transform(v, N, T):
+    """Hansen (1999, p. 347): demean by entity, then delete the last period."""
+    a = np.asarray(v, float).reshape(N, T, -1)
+    return (a - a.mean(axis=1, keepdims=True))[:, :-1].reshape(N * (T - 1), -1)
+
+
+def test_hansen1999_transform_path_and_bootstrap_equal_brute_force():
+    rng = np.random.default_rng(21)
+    N, T = 20, 5
+    n = N * T
+    codes = np.repeat(np.arange(N), T)
+    counts = np.full(N, float(T))
+    deleted = np.arange(n) % T == T - 1
+    keep = (~deleted).astype(float)
+    X = rng.normal(size=(n, 1))
+    Q = rng.integers(0, 40, n).astype(float)          # ties included
+    W = rng.normal(size=(n, 2))
+    Y = rng.normal(size=n)
+    pad = lambda v: within(v, codes, counts) * (keep if np.ndim(v) == 1 else keep[:, None])  # noqa: E731
+    fixed = np.column_stack([pad(W), pad(X), pad(X * (Q <= 12)[:, None])])
+    cand = np.setdiff1d(np.unique(Q)[3:-3], [12.0])
+    pre = K.presort(X, Q, codes, counts, deleted)
+    path = K.prepare_search(X, Q, codes, counts, fixed, cand, pre=pre)
+    e0 = K.residualize(path, pad(Y))
+    fast = K.ssr_path(path, e0)
+    Yh = _hansen_transform(Y, N, T)[:, 0]
+    base = np.column_stack([_hansen_transform(W, N, T), _hansen_transform(X, N, T),
+                            _hansen_transform(X * (Q <= 12)[:, None], N, T)])
+    brute = []
+    for g in cand:
+        Z = np.column_stack([base, _hansen_transform(X * (Q <= g)[:, None], N, T)])
+        r = Yh - Z @ np.linalg.lstsq(Z, Yh, rcond=None)[0]
+        brute.append(r @ r)
+    np.testing.assert_allclose(fast, brute, rtol=1e-9, atol=1e-10)
+    # bootstrap samples: padded residual blocks plus padded fitted values
+    draws = rng.integers(0, N, size=(5, N))
+    fitted = pad(rng.normal(size=n))
+    s0, ssr = K.bootstrap_ssr(path, e0.reshape(N, T), draws, fitted)
+    for r in range(5):
+        eb = K.residualize(path, fitted + e0.reshape(N, T)[draws[r]].ravel())
+        assert s0[r] == pytest.approx(eb @ eb, rel=1e-10)
+        np.testing.assert_allclose(ssr[r], K.ssr_path(path, eb), rtol=1e-9)
+
+
+def test_hansen1999_transform_estimates_equal_brute_force():
+    df = _dgp(N=40, T=5, seed=13, gammas=(0.4,), slopes=(1.0, -0.5))
+    r = digitrace.threshold(df, "y", "x", "q", "id", "year", controls=["w"], bootstrap=0,
+                            transform="hansen1999", trim=0.05)
+    d = df.sort_values(["id", "year"])
+    N, T = 40, 5
+    Yh = _hansen_transform(d["y"], N, T)[:, 0]
+    Wh = _hansen_transform(d[["w"]], N, T)
+    X, Q = d[["x"]].to_numpy(), d["q"].to_numpy()
+    from digitrace.econ.threshold import _candidates
+
+    cand = _candidates(np.sort(Q), (), int(np.floor(0.05 * N * T)), None)
+    best = (np.inf, None)
+    for g in cand:
+        Z = np.column_stack([Wh, _hansen_transform(X * (Q <= g)[:, None], N, T),
+                             _hansen_transform(X * (Q > g)[:, None], N, T)])
+        b = np.linalg.lstsq(Z, Yh, rcond=None)[0]
+        s = float(((Yh - Z @ b) ** 2).sum())
+        if s < best[0]:
+            best = (s, g, b)
+    assert r.thresholds[0] == best[1]
+    assert r.ssr[1] == pytest.approx(best[0], rel=1e-10)
+    np.testing.assert_allclose(r.params.to_numpy(), best[2], rtol=1e-9)
+    # differs from the plain within estimator on the same data
+    w = digitrace.threshold(df, "y", "x", "q", "id", "year", controls=["w"], bootstrap=0, trim=0.05)
+    assert not np.allclose(w.params.to_numpy(), r.params.to_numpy())

@@ -20,6 +20,14 @@ updated by a rank-one term each time an observation of entity :math:`i`
 enters the low regime (:math:`S_i` = its running sum of :math:`x`).  One pass
 costs :math:`O(n\,p\,k)` instead of one regression per grid point, and
 bootstrap replications with fixed regressors only need new :math:`a(\gamma)`.
+
+Hansen's (1999, p. 347) own transformation deletes one period after
+demeaning.  With the deleted rows set to zero ("padded"), the same sums hold
+with per-entity corrections: for padded :math:`\tilde v = m\odot(v - \bar v)`
+(:math:`m` = 0 on the deleted period), :math:`\tilde z'\tilde d = \sum \tilde z d -
+\sum_i (\sum_t \tilde z_{it}) S_i/T_i` and
+:math:`\tilde d'\tilde d = D'Q_WD - \sum_i (L_i - S_i/T_i)(L_i - S_i/T_i)'`
+with :math:`L_i` the deleted period's :math:`d_{iT}`.
 """
 from __future__ import annotations
 
@@ -40,6 +48,8 @@ class SearchPath:
     Zw: np.ndarray         # fixed within design (n, p)
     Ginv: np.ndarray | None  # (Zw'Zw)^-1 (p x p), None when p == 0
     C: np.ndarray | None = None   # (g, p, k) sum_{q<=gamma} Z*_it x_it'
+    ent: np.ndarray | None = None    # entity code of each sorted row (deletion transform only)
+    tinv: np.ndarray | None = None   # 1/T_i of each sorted row (deletion transform only)
 
 
 def _group_exclusive_cumsum(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -65,10 +75,17 @@ class Presorted:
     qs: np.ndarray         # sorted q
     xs: np.ndarray         # x in sorted order (n, k)
     dqd_cum: np.ndarray    # (n, k, k) running D'Q_W D when rows enter the low regime in order
+    ent: np.ndarray | None = None    # sorted entity codes (deletion transform only)
+    tinv: np.ndarray | None = None   # 1/T_i per sorted row (deletion transform only)
 
 
-def presort(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.ndarray) -> Presorted:
-    """Sort by q once and accumulate :math:`D'Q_WD = D'D - \\sum_i S_iS_i'/T_i`."""
+def presort(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.ndarray,
+            deleted: np.ndarray | None = None) -> Presorted:
+    """Sort by q once and accumulate :math:`D'Q_WD = D'D - \\sum_i S_iS_i'/T_i`.
+
+    ``deleted`` (bool, original row order) marks the period removed after
+    demeaning (Hansen's transformation); None for the plain within transform.
+    """
     order = np.argsort(q, kind="stable")
     xs = x[order]
     cs = codes[order]
@@ -76,13 +93,49 @@ def presort(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.ndarray)
     # rank-one updates of sum_i S_i S_i' / T_i as rows of entity i enter
     S_prev = _group_exclusive_cumsum(xs, cs)
     inc = (S_prev[:, :, None] * xs[:, None, :] + xs[:, :, None] * S_prev[:, None, :] + outer)
-    inc /= counts[cs][:, None, None]
-    return Presorted(order=order, qs=q[order], xs=xs, dqd_cum=np.cumsum(outer - inc, axis=0))
+    tinv = 1.0 / counts[cs]
+    inc *= tinv[:, None, None]
+    step = outer - inc
+    if deleted is None:
+        return Presorted(order=order, qs=q[order], xs=xs, dqd_cum=np.cumsum(step, axis=0))
+    n = len(order)
+    ds = deleted[order]
+    r = np.arange(n)
+    pos_del = np.full(len(counts), n)
+    pos_del[cs[ds]] = r[ds]
+    x_del = np.zeros((len(counts), xs.shape[1]))
+    x_del[cs[ds]] = xs[ds]
+    L_prev = np.where((pos_del[cs] < r)[:, None], x_del[cs], 0.0)
+    L_new = L_prev + xs * ds[:, None]
+    u_old = L_prev - S_prev * tinv[:, None]
+    u_new = L_new - (S_prev + xs) * tinv[:, None]
+    step -= u_new[:, :, None] * u_new[:, None, :] - u_old[:, :, None] * u_old[:, None, :]
+    return Presorted(order=order, qs=q[order], xs=xs, dqd_cum=np.cumsum(step, axis=0), ent=cs,
+                     tinv=tinv)
+
+
+def _entity_correction(pre_ent: np.ndarray, pre_tinv: np.ndarray, V: np.ndarray,
+                       order: np.ndarray) -> np.ndarray:
+    """Per sorted row: (entity sum of V)/T_i, for padded transformed V (n,) or (n, m)."""
+    two = V.ndim == 2
+    V2 = V if two else V[:, None]
+    ent_orig = np.empty_like(pre_ent)
+    ent_orig[order] = pre_ent
+    starts = np.flatnonzero(np.r_[True, ent_orig[1:] != ent_orig[:-1]])
+    if len(starts) == pre_ent.max() + 1 and (np.diff(ent_orig[starts]) > 0).all():
+        sums = np.add.reduceat(V2, starts, axis=0)       # rows grouped by entity (sorted panel)
+    else:
+        sums = np.zeros((pre_ent.max() + 1, V2.shape[1]))
+        np.add.at(sums, ent_orig, V2)
+    out = sums[pre_ent] * pre_tinv[:, None]
+    return out if two else out[:, 0]
 
 
 def zx_cumsum(pre: Presorted, Zw: np.ndarray) -> np.ndarray:
     """Running :math:`\\sum Z^*_{it}x_{it}'` in q order, (n, p, k)."""
     Zs = Zw[pre.order]
+    if pre.ent is not None:
+        Zs = Zs - _entity_correction(pre.ent, pre.tinv, Zw, pre.order)
     return np.cumsum(Zs[:, :, None] * pre.xs[:, None, :], axis=0)
 
 
@@ -133,7 +186,7 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
         det_ok[idx[~good]] = False
         Binv[det_ok] = np.linalg.inv(B[det_ok])
     return SearchPath(order=pre.order, pos=pos, xs=pre.xs, Binv=Binv, valid=det_ok, Zw=Zw,
-                      Ginv=Ginv, C=C)
+                      Ginv=Ginv, C=C, ent=pre.ent, tinv=pre.tinv)
 
 
 def residualize(path: SearchPath, y: np.ndarray) -> np.ndarray:
@@ -157,6 +210,8 @@ def ssr_path(path: SearchPath, e0: np.ndarray) -> np.ndarray:
     one = e0.ndim == 1
     E = e0[:, None] if one else e0
     Es = E[path.order]
+    if path.ent is not None:
+        Es = Es - _entity_correction(path.ent, path.tinv, E, path.order)
     total = (E ** 2).sum(axis=0)
     a = np.cumsum(Es[:, :, None] * path.xs[:, None, :], axis=0)[path.pos]   # (g, R, k)
     Binv = np.where(path.valid[:, None, None], path.Binv, 0.0)
@@ -192,6 +247,9 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
         Yo = Yo + fitted[:, None]
         yty = np.einsum("nr,nr->r", Yo, Yo, optimize=False)
     yb = Yo[path.order]                                                  # sorted by q
+    if path.ent is not None:                                             # deletion transform
+        ysum = Yo.reshape(N, T, -1).sum(axis=1)                          # (N, R)
+        yb = yb - ysum[path.ent] * path.tinv[:, None]
     # sums of x*y^b between consecutive candidates, then a cumulative sum over candidates
     last = int(path.pos[-1]) + 1
     yx = yb[:last, :, None] * path.xs[:last, None, :]                      # (last, R, k)

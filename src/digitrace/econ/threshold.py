@@ -42,6 +42,7 @@ from ._panel import check_collinear, check_columns, check_numeric, panel_index, 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster"]
 BootNull = Literal["reestimate", "fixed"]
+Transform = Literal["within", "hansen1999"]
 REFERENCE = ("Hansen, B. E. (1999). Threshold effects in non-dynamic panels: estimation, testing, "
              "and inference. Journal of Econometrics 93(2), 345-368.")
 
@@ -129,8 +130,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
               trim: float | Sequence[float] = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
-              time_effects: bool = False,
-              boot_thresholds: BootNull = "reestimate") -> ThresholdResult:
+              time_effects: bool = False, boot_thresholds: BootNull = "reestimate",
+              transform: Transform = "within") -> ThresholdResult:
     r"""Estimate Hansen's (1999) fixed-effect panel threshold model.
 
     Parameters
@@ -162,6 +163,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         own code, default) re-estimates the k−1 null thresholds sequentially in
         every bootstrap sample :math:`y^b = \hat y_{k-1} + e^b`; ``"fixed"``
         holds them at their estimates (faster, conditional on them).
+    transform : {"within", "hansen1999"}
+        ``"within"`` (default; Stata xthreg, pyxthreg): least squares on all nT
+        demeaned observations.  ``"hansen1999"``: Hansen's (1999, p. 347)
+        transformation, which deletes the last demeaned period of every entity
+        (n(T−1) observations), as his GAUSS/R code does.
     seed : int, optional
         Seed for ``numpy.random.default_rng``.
     sigma : {"hansen", "xthreg"}
@@ -185,7 +191,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         return _threshold_impl(data, y, x, q, entity, time, controls=controls,
                                n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
                                sigma=sigma, grid=grid, alpha=alpha, vcov=vcov,
-                               time_effects=time_effects, boot_thresholds=boot_thresholds)
+                               time_effects=time_effects, boot_thresholds=boot_thresholds,
+                               transform=transform)
 
 
 def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
@@ -193,12 +200,13 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
               trim: float | Sequence[float] = 0.01,
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
-              time_effects: bool = False,
-              boot_thresholds: BootNull = "reestimate") -> ThresholdResult:
+              time_effects: bool = False, boot_thresholds: BootNull = "reestimate",
+              transform: Transform = "within") -> ThresholdResult:
     """Implementation of :func:`threshold` (BLAS limited to one thread by the caller)."""
     check_option("sigma", sigma, ("hansen", "xthreg"))
     check_option("vcov", vcov, ("classical", "cluster"))
     check_option("boot_thresholds", boot_thresholds, ("reestimate", "fixed"))
+    check_option("transform", transform, ("within", "hansen1999"))
     xs = [x] if isinstance(x, str) else list(x)
     controls = list(controls)
     if not isinstance(n_thresholds, (int, np.integer)) or n_thresholds < 1:
@@ -233,7 +241,17 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         dums = pd.get_dummies(d[time], prefix=str(time), drop_first=True, dtype=float)
         W = np.column_stack([W, dums.to_numpy()])
         wnames += list(dums.columns)
-    Yw, Xw, Ww = within(Y, codes, counts), within(X, codes, counts), within(W, codes, counts)
+    deleted = (np.arange(n) % T == T - 1) if transform == "hansen1999" else None
+    keep = None if deleted is None else (~deleted).astype(float)
+
+    def P(v: np.ndarray) -> np.ndarray:
+        """Within transform; with Hansen's transformation the last period is zeroed."""
+        w = within(v, codes, counts)
+        if keep is None:
+            return w
+        return w * (keep if w.ndim == 1 else keep[:, None])
+
+    Yw, Xw, Ww = P(Y), P(X), P(W)
     base = np.column_stack([Ww, Xw])
     check_collinear(base, wnames + xs, context="threshold model (linear part)")
 
@@ -242,7 +260,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
     qs_sorted = np.sort(Q)
     df_sigma = n - N if sigma == "hansen" else n - T
 
-    pre = K.presort(X, Q, codes, counts.astype(float))
+    pre = K.presort(X, Q, codes, counts.astype(float), deleted)
     base_zx = K.zx_cumsum(pre, base) if base.shape[1] else np.empty((n, 0, X.shape[1]))
     col_cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -251,7 +269,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         if g not in col_cache:
             if len(col_cache) > 2048:
                 col_cache.clear()
-            w = within(X * (Q <= g)[:, None], codes, counts)
+            w = P(X * (Q <= g)[:, None])
             col_cache[g] = (w, K.zx_cumsum(pre, w))
         return col_cache[g]
 
@@ -351,7 +369,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         reg_cols.append(X * m[:, None])
         lab = _regime_label(q, edges[r], edges[r + 1])
         names += [f"{v} ({lab})" for v in xs]
-    R = within(np.column_stack(reg_cols), codes, counts)
+    R = P(np.column_stack(reg_cols))
     check_collinear(R, names, context="regime-specific design")
     XtX_inv = np.linalg.inv(R.T @ R)
     beta = XtX_inv @ (R.T @ Yw)
@@ -385,7 +403,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         params=dict(y=y, x=xs, q=q, entity=entity, time=time, controls=controls,
                     n_thresholds=n_thresholds, trim=trims, bootstrap=bootstrap, seed=seed,
                     sigma=sigma, grid=grid, alpha=alpha, vcov=vcov, time_effects=time_effects,
-                    boot_thresholds=boot_thresholds),
+                    boot_thresholds=boot_thresholds, transform=transform),
         inputs=(("data", array_sha256(np.column_stack([Y, X, Q, W]))),),
         reference=REFERENCE)
     return ThresholdResult(
