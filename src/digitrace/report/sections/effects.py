@@ -69,7 +69,6 @@ def build(ctx: Any) -> Section:
                              coef_labels={"index": t("数字化指数", "digitalization index"),
                                           "tertiary_share": t("第三产业占比", "tertiary share")},
                              keep=coefs)
-    reg = tab.to_frame()
     params_all = {**spec, "cluster": "adcode", "ssc": "stata", "threshold_bootstrap": THRESHOLD_BOOTSTRAP,
                   "threshold_seed": THRESHOLD_SEED, "sdm_draws": SDM_DRAWS, "sdm_seed": SDM_SEED,
                   "W": "rook, Hainan–Guangdong linked, row-standardised"}

@@ -14,7 +14,12 @@ LISA_COLORS = {"HH": "#b23a48", "LL": "#1f5f8b", "HL": "#f0a6a6", "LH": "#9cc3e6
 
 
 def build(ctx: Any) -> Section:
-    from digitrace.disparity import beta_convergence, kde_dynamics, sigma_convergence, theil_panel
+    from digitrace.disparity import (
+        beta_convergence,
+        kde_dynamics,
+        sigma_convergence,
+        theil_panel,
+    )
     from digitrace.index.analysis import regional_analysis
     from digitrace.spatial import local_moran
 

@@ -38,7 +38,6 @@ def build(ctx: Any) -> Section:
     di_n = nbs.groupby("year")["di_share_gdp"].first()
     di_o = oecd.groupby("year")["di_share_gdp"].first()
     idb_n, idb_o = band(nbs, "id_share_gdp"), band(oecd, "id_share_gdp")
-    caict_n = nbs[nbs["estimator"] == "caict"].set_index("year")["id_share_gdp"]
     pub = rec.drop_duplicates("figure")
     pub = pub[pub["metric"].isin(["di_share_gdp", "id_share_gdp", "de_share_gdp"]) & (pub["publisher"] != "BEA")]
     shares = pd.concat({
@@ -113,7 +112,7 @@ def build(ctx: Any) -> Section:
     # --- 3. ID share of DE by estimator vs CAICT ----------------------------------------------
     sde = nbs.pivot_table(index="year", columns="estimator", values="id_share_de", aggfunc="first")
     cde = rec[(rec["metric"] == "id_share_de") & (rec["publisher"] == "CAICT")].drop_duplicates("figure")
-    cde = cde[cde["figure"].str.contains("global") == False]  # noqa: E712 (China only)
+    cde = cde[~cde["figure"].str.contains("global")]  # China only
     sde["caict_published"] = cde.set_index("year")["published"].reindex(sde.index)
 
     def draw_de(d: pd.DataFrame):
