@@ -50,3 +50,5 @@ def test_accounts_unknown_source_is_a_user_error(data_dir):
         digital_accounts(data_dir, sources=("nbs", "foo"))
     r = run("accounts", "--data", str(data_dir), "--source", "foo")
     assert r.returncode == 2 and r.stderr.strip() == "error: unknown source 'foo'; choose nbs, oecd or both"
+    r = run("accounts", "--data", str(data_dir), "--reconcile", "--sectors")
+    assert r.returncode == 2 and "give one of them" in r.stderr

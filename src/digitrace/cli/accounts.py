@@ -29,7 +29,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Digital-economy accounts (DI = NBS core 01–04, ID = category 05) by year, table and estimator."""
         from ..accounts import digital_accounts
+        from ..errors import SpecificationError
 
+        if reconcile and sectors:
+            raise SpecificationError("--reconcile and --sectors are alternative tables; give one of them")
         acc = digital_accounts(data, estimator=estimator, years=year or None,
                                sources=tuple(s.strip() for s in source.split(",") if s.strip()))
         if reconcile:
