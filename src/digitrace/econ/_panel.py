@@ -144,3 +144,4 @@ def callable_module(modname: str, func) -> None:
             return func(*args, **kwargs)
 
     mod.__class__ = _CallableModule
+    mod.__wrapped__ = func           # inspect.signature(digitrace.fe) shows the function's
