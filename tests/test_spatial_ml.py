@@ -233,3 +233,12 @@ def test_large_n_path_recovers_simulated_sdm():
     S = np.linalg.solve(np.eye(n) - r.params["rho"] * Wd, r.params["x"] * np.eye(n) + r.params["W_x"] * Wd)
     assert r.effects.loc["x", "direct"] == pytest.approx(np.trace(S) / n, rel=1e-3)
     assert r.effects.loc["x", "total"] == pytest.approx(S.sum() / n, rel=1e-9)
+
+
+def test_unmatched_labelled_w_says_how_ids_are_matched(columbus):
+    df, w = columbus
+    off = df.reset_index(drop=True)          # index 0..48, W ids "1".."49"
+    with pytest.raises(SpecificationError, match=r"missing from W: \[0\].*ids=COLUMN"):
+        spatial_regression(off, "CRIME", X, w, model="sar", effects=False, tests=False)
+    r = spatial_regression(off, "CRIME", X, w, model="sar", ids="POLYID", effects=False, tests=False)
+    assert r.params["rho"] == pytest.approx(REF["columbus_sar"]["params"][-1], rel=1e-6)

@@ -81,7 +81,9 @@ def prepare_weights(W: Any, ids: Sequence[Any] | None, *, row_standardize: bool,
                     "W does not match the units of the data: "
                     + (f"missing from W: {missing[:10]}" if missing else "")
                     + ("; " if missing and extra else "")
-                    + (f"in W but not in the data: {extra[:10]}" if extra else ""))
+                    + (f"in W but not in the data: {extra[:10]}" if extra else "")
+                    + " (labelled weights are matched to the unit ids: the entity column of a "
+                    "panel, or ids=COLUMN / the index of a cross-section)")
             order = np.array([pos[str(u)] for u in ids])
             M = M[order][:, order]
         elif M.shape[0] != len(ids):
