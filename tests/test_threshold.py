@@ -267,7 +267,7 @@ def test_per_threshold_trim():
 
 
 def _hansen_transform(v, N, T):
-    """Hansen (1999, p. 347): demean by entity, then delete the last period."""
+    """Hansen (1999, sec. 2): demean by entity, then delete the last period."""
     a = np.asarray(v, float).reshape(N, T, -1)
     return (a - a.mean(axis=1, keepdims=True))[:, :-1].reshape(N * (T - 1), -1)
 

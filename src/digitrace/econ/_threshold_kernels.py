@@ -21,7 +21,7 @@ enters the low regime (:math:`S_i` = its running sum of :math:`x`).  One pass
 costs :math:`O(n\,p\,k)` instead of one regression per grid point, and
 bootstrap replications with fixed regressors only need new :math:`a(\gamma)`.
 
-Hansen's (1999, p. 347) own transformation deletes one period after
+Hansen's (1999, sec. 2) own transformation deletes one period after
 demeaning.  With the deleted rows set to zero ("padded"), the same sums hold
 with per-entity corrections: for padded :math:`\tilde v = m\odot(v - \bar v)`
 (:math:`m` = 0 on the deleted period), :math:`\tilde z'\tilde d = \sum \tilde z d -
@@ -279,7 +279,7 @@ def lr_ci(ssr: np.ndarray, candidates: np.ndarray, sigma2: float, alpha: float) 
     r"""Hansen's no-rejection region :math:`\{\gamma: LR(\gamma)\le c(\alpha)\}`.
 
     :math:`LR(\gamma) = (S(\gamma) - S(\hat\gamma))/\hat\sigma^2` and
-    :math:`c(\alpha) = -2\ln(1-\sqrt{1-\alpha})` (Hansen 1999, eq. 16;
+    :math:`c(\alpha) = -2\ln(1-\sqrt{1-\alpha})` (Hansen 1999, sec. 3;
     7.35 at α = 0.05).  Returns the smallest and largest candidate inside.
     """
     c = -2.0 * np.log(1.0 - np.sqrt(1.0 - alpha))

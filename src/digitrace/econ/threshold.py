@@ -20,7 +20,7 @@ Estimation (Hansen 1999, *J. Econometrics* 93:345–368, sections 2–4):
   :math:`c(\alpha) = -2\ln(1-\sqrt{1-\alpha})`.
 
 Two conventions for :math:`\hat\sigma^2 = S/d`: ``sigma="hansen"`` uses
-:math:`d = n(T-1)` (Hansen 1999, eq. 11); ``sigma="xthreg"`` uses
+:math:`d = n(T-1)` (Hansen 1999, sec. 2; his R code `thresh_p.R`); ``sigma="xthreg"`` uses
 :math:`d = nT - T` as Stata's ``xthreg`` (Wang 2015, *Stata Journal*
 15:121–134) does in its Mata code.  The two differ only by the factor
 :math:`(nT-n)/(nT-T)` on F and LR.
@@ -165,7 +165,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         holds them at their estimates (faster, conditional on them).
     transform : {"within", "hansen1999"}
         ``"within"`` (default; Stata xthreg, pyxthreg): least squares on all nT
-        demeaned observations.  ``"hansen1999"``: Hansen's (1999, p. 347)
+        demeaned observations.  ``"hansen1999"``: Hansen's (1999, sec. 2)
         transformation, which deletes the last demeaned period of every entity
         (n(T−1) observations), as his GAUSS/R code does.
     seed : int, optional
