@@ -89,7 +89,8 @@ def _render_block(block: Any, out: Path, figures_done: list[dict[str, Any]]) -> 
         return {"kind": "table", "id": block.id, "caption": block.caption, "html": html,
                 "csv": f"tables/{csv.name}", "sources": list(block.sources), "method": block.method,
                 "params": json.dumps(block.params, ensure_ascii=False, sort_keys=True, default=str),
-                "note": block.note, "truncated": len(block.data) > block.max_rows, "nrows": len(block.data)}
+                "note": block.note, "truncated": len(block.data) > block.max_rows, "nrows": len(block.data),
+                "collapsed": len(block.data) > 12 if block.collapsed is None else block.collapsed}
     if isinstance(block, Note):
         return {"kind": "note", "html": block.html}
     raise TypeError(f"unknown block {type(block).__name__}")

@@ -64,6 +64,8 @@ class Table:
     params: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     max_rows: int = 40
+    #: show the table folded (``<details>``); default: folded when longer than 12 rows
+    collapsed: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,16 @@ SDM_DRAWS = 500
 SDM_SEED = 0
 
 
+class _Relabelled:
+    """A result with harmonised ``fe_rows`` labels; everything else is the result's own."""
+
+    def __init__(self, result: Any, fe_rows: dict[str, str]):
+        self._result, self.fe_rows = result, fe_rows
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
+
+
 def _panel(ctx: Any) -> tuple[pd.DataFrame, tuple[str, ...]]:
     from digitrace.data.panel import load_panel
 
@@ -64,10 +74,29 @@ def build(ctx: Any) -> Section:
                                   model="sdm", fe="twoways", draws=SDM_DRAWS, seed=SDM_SEED)
     coefs = [c for c in ("index", "tertiary_share") + tuple(k for k in thr.params.index if k.startswith("index ("))
              + ("W_index", "W_tertiary_share", "rho")]
+    lab_x, lab_c = t("数字化指数", "digitalization index"), t("第三产业占比", "tertiary share")
+    coef_labels = {"index": lab_x, "tertiary_share": lab_c, "W_index": f"W × {lab_x}",
+                   "W_tertiary_share": f"W × {lab_c}", "rho": "ρ"}
+    coef_labels.update({k: k.replace("index", lab_x) for k in coefs if k.startswith("index (")})
     labels = [t("个体固定效应", "entity FE"), t("双向固定效应", "two-way FE"), t("门槛模型", "threshold"), "SDM"]
-    tab = digitrace.regtable([m1, m2, thr, sdm], labels=labels, lang=ctx.lang,
-                             coef_labels={"index": t("数字化指数", "digitalization index"),
-                                          "tertiary_share": t("第三产业占比", "tertiary share")},
+    # one label per fixed-effect dimension across model types (fe names them after the
+    # formula's variables, threshold/spatial_panel "Entity"/"Year"/"Time")
+    dims = {"adcode FE": "province", "Entity FE": "province", "year FE": "year", "Year FE": "year", "Time FE": "year"}
+    fe_names = {"province": t("省份 FE", "Province FE"), "year": t("年份 FE", "Year FE")}
+
+    def harmonise(m):
+        rows = dict(m.fe_rows or {})
+        unknown = sorted(set(rows) - set(dims))
+        if unknown:  # never relabel what we do not recognise
+            return m
+        out = {fe_names[d]: "No" for d in ("province", "year")}
+        for k, v in rows.items():
+            if v == "Yes":
+                out[fe_names[dims[k]]] = "Yes"
+        return _Relabelled(m, out)
+
+    tab = digitrace.regtable([harmonise(m) for m in (m1, m2, thr, sdm)], labels=labels, lang=ctx.lang,
+                             coef_labels=coef_labels,
                              keep=coefs)
     params_all = {**spec, "cluster": "adcode", "ssc": "stata", "threshold_bootstrap": THRESHOLD_BOOTSTRAP,
                   "threshold_seed": THRESHOLD_SEED, "sdm_draws": SDM_DRAWS, "sdm_seed": SDM_SEED,
@@ -134,7 +163,7 @@ def build(ctx: Any) -> Section:
     return Section("effects", t("效应（示例性设定）", "Effects (illustrative specification)"), (
         Note(warn), fig_sc,
         Table("tab_effects_regtable", t("回归结果：个体 FE、双向 FE、门槛模型与 SDM", "Estimates: entity FE, two-way FE, threshold model and SDM"),
-              tab.to_frame(), srcs, "digitrace.regtable", params_all, max_rows=60,
+              tab.to_frame(), srcs, "digitrace.regtable", params_all, max_rows=60, collapsed=False,
               note=t("括号内为标准误（FE：按省聚类）；* p<0.1，** p<0.05，*** p<0.01。",
                      "Standard errors in parentheses (FE: clustered by province); * p<0.1, ** p<0.05, *** p<0.01.")),
         Table("tab_effects_threshold_tests", t("门槛效应检验（自助法）", "Threshold-effect test (bootstrap)"),
