@@ -49,3 +49,15 @@ def test_typer_exit_code_propagates():
         assert exc.value.code == 3
     finally:
         cli.build_app = orig
+
+
+def test_bad_parameter_is_one_line_exit_2(tmp_path):
+    r = run("chain", "--format", "xml", "--sources", "nbs")
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr
+
+
+def test_unknown_command_is_exit_2():
+    r = run("no-such-command")
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr

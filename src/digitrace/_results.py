@@ -230,7 +230,13 @@ def to_markdown(df: pd.DataFrame, floatfmt: str = ".4f", index: bool = True) -> 
 
 
 def check_option(name: str, value: Any, allowed: tuple[Any, ...]) -> Any:
-    """Validate a string option against its ``Literal`` values (one validator)."""
+    """Validate a string option against its ``Literal`` values (one validator).
+
+    Raises :class:`~digitrace.errors.SpecificationError` (a ``ValueError``), which
+    the CLI reports as a one-line error with exit code 2.
+    """
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+        from .errors import SpecificationError
+
+        raise SpecificationError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
     return value

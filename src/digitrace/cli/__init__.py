@@ -52,20 +52,28 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into one line + exit 2."""
-    import click
+    try:  # typer >= 0.29 vendors its own copy of click
+        from typer._click import exceptions as click_exc
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        from click import exceptions as click_exc
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     app = build_app()
     try:
         rc = app(args=args, prog_name="digitrace", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("error: aborted", file=sys.stderr)
         sys.exit(130)
-    except click.ClickException as exc:
+    except getattr(click_exc, "NoArgsIsHelpError", ()) as exc:  # bare `digitrace`: show help
         exc.show()
+        sys.exit(0)
+    except click_exc.ClickException as exc:  # usage errors, bad parameters: one line, exit 2
+        if debug:
+            raise
+        print(f"error: {exc.format_message()}", file=sys.stderr)
         sys.exit(2)
     except _user_error_types() as exc:
         if debug:

@@ -24,7 +24,8 @@ _ENCODINGS = ("utf-8-sig", "gb18030")
 
 def sniff_kind(path: Path) -> str:
     """Return ``"xlsx"``, ``"xls"``, ``"dta"`` or ``"csv"`` from the file's bytes."""
-    head = path.open("rb").read(8)
+    with path.open("rb") as fh:
+        head = fh.read(8)
     if head.startswith(_ZIP_MAGIC):
         return "xlsx"
     if head.startswith(_OLE_MAGIC):
