@@ -83,6 +83,15 @@ def build(ctx: Any) -> Section:
         "%", (TABLE_2020, NBS_FILE), "digitrace.classify.sectors", {"vintage": "nbs153", "weights": "sector VA"},
         _plot.fmt_table(mix), draw_mix)
 
+    # every IO sector list we hold: how many sectors carry a digital-core share
+    vin = classify.vintages().drop_duplicates("vintage")["vintage"]
+    vrows = []
+    for v in vin:
+        cs = classify.core_shares(v).sum(axis=1)
+        vrows.append({"vintage": v, "n_sectors": len(cs), "n_core_share_gt0": int((cs > 0).sum()),
+                      "n_core_share_ge_0.5": int((cs >= 0.5).sum()), "n_core_share_1": int((cs >= 1 - 1e-12).sum())})
+    vin_tab = pd.DataFrame(vrows).set_index("vintage")
+
     mapping = secs[["name_zh" if ctx.lang == "zh" else "name_en", "major", "core_share"] + shares + ["scope_share", "core_categories",
                                                                                "scope_categories", "confidence"]]
     conf = secs["confidence"].value_counts().reindex(["high", "medium", "low"]).fillna(0).astype(int)
@@ -106,6 +115,10 @@ def build(ctx: Any) -> Section:
               note=t(f"置信度：高 {conf['high']}、中 {conf['medium']}、低 {conf['low']} 个部门。",
                      f"Confidence: high {conf['high']}, medium {conf['medium']}, low {conf['low']} sectors."),
               max_rows=40),
+        Table("tab_concept_vintages", t("各投入产出表部门口径：含数字经济核心份额的部门数", "Every IO sector list: sectors with a digital-core share"),
+              vin_tab, (NBS_FILE,), "digitrace.classify.core_shares", {},
+              note=t("nbs122：2002 年 122 部门；nbs42_2005：2005 年 42 部门；nbs41：2010 年 41 部门；nbs42_2015：2015 年 42 部门；nbs42：2017/2018/2020 年 42 部门；nbs149：2017 年 149 部门；nbs153：2018/2020 年 153 部门；oecd45：OECD 45 部门。",
+                     "nbs122: 2002, 122 sectors; nbs42_2005: 2005, 42; nbs41: 2010, 41; nbs42_2015: 2015, 42; nbs42: 2017/2018/2020, 42; nbs149: 2017, 149; nbs153: 2018/2020, 153; oecd45: OECD, 45 sectors.")),
         Note(t("<p>置信度规则与份额计算见 <code>docs/classification.md</code>。</p>",
                "<p>Confidence rules and share computation: <code>docs/classification.md</code>.</p>")),
     ), intro=intro)
