@@ -40,6 +40,9 @@ def test_national_series(data_dir):
     assert s.loc[2014:, "total"].min() > 0 or s.loc[2014:, "total"].eq(0).sum() <= 1
     assert (s["total"] == s[["ai", "big_data", "cloud", "blockchain", "digital_application"]].sum(axis=1)).all()
     assert s.loc[2024, "ai"] >= 3                     # 人工智能+ (manifest: 3× 人工智能 in 2024)
+    prov = s.attrs["provenance"]
+    assert prov["method"] == "digitrace.text.gov_report_series" and len(prov["inputs"]) == 52
+    assert prov["params"]["dictionary"] == "wufei2021" and "管理世界" in prov["reference"]
 
 
 def test_provincial_cross_section_strips_boilerplate(data_dir):
@@ -111,6 +114,7 @@ def test_pingan_2024_pdf_equals_text(data_dir):
 
 def test_firm_scores_full_and_mda(firms):
     f = firms
+    assert len(f.attrs["provenance"]["inputs"]) == 34
     assert len(f) == 2 * 34 and f["mda_found"].all()
     full = f[f.section == "full"].set_index("file")
     mda = f[f.section == "mda"].set_index("file")
@@ -149,3 +153,12 @@ def test_mda_term_counts_match_manifest_substring_counts(data_dir, manifest):
             pairs += 1
             broken_total += broken
     assert pairs == 21 and broken_total == 3   # 平安银行 2018: 大\n数据, 大数\n据, 区块\n链
+
+
+def test_cli_corpus_national(capsys):
+    from digitrace.cli import main
+
+    main(["text", "corpus", "national", "-f", "csv"])
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln]
+    assert lines[0].startswith("year,ai,big_data,cloud,blockchain,digital_application,total,ln1p")
+    assert len(lines) == 53

@@ -106,6 +106,17 @@ def _dict(dictionary) -> Dictionary:
     return load_dictionary(dictionary)
 
 
+def _with_provenance(df: pd.DataFrame, method: str, d: Dictionary, files, **params) -> pd.DataFrame:
+    """Attach ``df.attrs["provenance"]`` (method, params, input sha256s, reference)."""
+    from .._results import Provenance, file_sha256
+
+    prov = Provenance(f"digitrace.text.{method}", {"dictionary": d.name, **params},
+                      tuple((Path(f).name, file_sha256(f)) for f in files),
+                      d.reference or "user dictionary " + d.source)
+    df.attrs["provenance"] = prov.to_dict()
+    return df
+
+
 def read_corpus_dir(path: str | Path, pattern: str = "*.txt") -> dict[str, str]:
     """Read every matching file of a folder: {file stem: text}, sorted by name."""
     return {p.stem: read_document(p) for p in sorted(Path(path).glob(pattern))}
@@ -127,7 +138,9 @@ def gov_report_series(data_dir: str | Path | None = None, dictionary="wufei2021"
     for stem, text in read_corpus_dir(root).items():
         _, year = parse_doc_name(stem)
         rows.append({"year": year, **_row(m, text)})
-    return pd.DataFrame(rows).set_index("year").sort_index()
+    df = pd.DataFrame(rows).set_index("year").sort_index()
+    return _with_provenance(df, "gov_report_series", m.dictionary, sorted(root.glob("*.txt")),
+                            overlapping=overlapping, negation=negation)
 
 
 def provincial_cross_section(data_dir: str | Path | None = None, dictionary="wufei2021", *,
@@ -150,7 +163,9 @@ def provincial_cross_section(data_dir: str | Path | None = None, dictionary="wuf
         body = strip_web_boilerplate(text, keep_notes=keep_notes)
         rows.append({"province": prov, "adcode": resolve_province(prov), "year": year,
                      **_row(m, body)})
-    return pd.DataFrame(rows).set_index("province")
+    df = pd.DataFrame(rows).set_index("province")
+    return _with_provenance(df, "provincial_cross_section", m.dictionary, sorted(root.glob("*.txt")),
+                            keep_notes=keep_notes, overlapping=overlapping, negation=negation)
 
 
 def firm_scores(data_dir: str | Path | None = None, dictionary="wufei2021", *,
@@ -178,7 +193,8 @@ def firm_scores(data_dir: str | Path | None = None, dictionary="wufei2021", *,
                 "mda_found": sec.found, "mda_heading": sec.heading, "mda_end_heading": sec.end_heading}
         rows.append({**base, "section": "full", **_row(m, text)})
         rows.append({**base, "section": "mda", **_row(m, sec.text)})
-    return pd.DataFrame(rows)
+    return _with_provenance(pd.DataFrame(rows), "firm_scores", m.dictionary, files,
+                            overlapping=overlapping, negation=negation)
 
 
 def first_appearances(texts: dict[int, str] | pd.Series | None = None, terms=("大数据", "数字经济"), *,
