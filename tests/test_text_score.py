@@ -86,10 +86,19 @@ def test_partitioning_and_order_do_not_change_results(corpus, tmp_path):
 
 
 def test_dask_engine_equals_local(corpus, tmp_path):
+    import distributed
+
     score_corpus(corpus, tmp_path / "l", engine="local", partition_size=3, progress=False)
     score_corpus(corpus, tmp_path / "d", engine="dask", workers=2, partition_size=3, progress=False)
     (a, ea), (b, eb) = _totals(tmp_path / "l"), _totals(tmp_path / "d")
     assert a.equals(b) and ea.equals(eb)
+    # an existing cluster, addressed like `--scheduler tcp://HOST:PORT`
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        score_corpus(corpus, tmp_path / "s", engine="dask", scheduler=cluster.scheduler_address,
+                     partition_size=7, progress=False)
+    c, ec = _totals(tmp_path / "s")
+    assert a.equals(c) and ea.equals(ec)
 
 
 def test_rerun_skips_finished_shards_and_rejects_other_settings(corpus, tmp_path):
