@@ -462,3 +462,23 @@ def test_docs_mention_every_cli_option():
     assert opts, help_text
     missing = sorted(o for o in opts if o not in doc)
     assert not missing, f"docs/framework.md does not mention {missing}"
+
+
+def test_interpolate_leaves_a_province_without_any_value_unclassified_with_reason(toy_spec):
+    """A province with no value of an indicator in any year cannot be interpolated: its
+    rows get no mode and say why (the run does not fail); the other gaps are filled."""
+    from digitrace.modes import driving_modes
+
+    df = _toy_frame()
+    df.loc[(210000, 2022), "t1"] = np.nan
+    df.loc[df.index.get_level_values("adcode") == 150000, "i1"] = np.nan
+    res = driving_modes(df, toy_spec, draws=20, impute="interpolate")
+    f = res.to_frame().set_index(["adcode", "year"])
+    nm = f.loc[150000]
+    assert nm["mode"].isna().all() and (nm["imputed"] == 0).all()
+    assert nm["reason"].str.contains("i1: .*cannot fill it: no value in any year").all()
+    assert f.loc[(210000, 2022), "imputed"] == 1 and pd.notna(f.loc[(210000, 2022), "mode"])
+    assert not (res.imputed["adcode"] == 150000).any()
+    assert (f.drop(index=150000, level="adcode")["reason"] == "").all()
+    clean = driving_modes(_toy_frame(), toy_spec, draws=20, impute="interpolate")
+    assert (clean.to_frame()["reason"] == "").all() and clean.to_frame()["mode"].notna().all()

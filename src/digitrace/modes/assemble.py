@@ -46,15 +46,29 @@ def _apply_exclusions(raw: pd.DataFrame, spec: ModeSpec) -> dict[tuple, str]:
 
 
 def _impute(raw: pd.DataFrame, spec: ModeSpec, impute: str, files: dict[str, Path]) -> pd.DataFrame:
+    """Fill ``raw`` in place; return the log of imputed cells.
+
+    ``"interpolate"`` cannot fill a province that has no value of an indicator in any
+    year (Tibet's software revenue): those cells stay missing, so the province-years
+    get no mode and a reason, instead of the whole run failing.
+    """
     from ..data.provinces import province_names
     from ..index._sources import _fill
 
     names = province_names("en")
     logs = []
     for ind in spec.index.indicators:
-        filled, log = _fill(raw[ind.id], replace(ind, missing=impute), files.get(ind.id, Path(ind.source)), names)
-        raw[ind.id] = filled
-        logs += log
+        s = raw[ind.id]
+        skip = []
+        if impute == "interpolate":
+            empty = s.isna().groupby(level="adcode").all()
+            skip = list(empty.index[empty])
+        keep = ~s.index.get_level_values("adcode").isin(skip)
+        if keep.any():
+            filled, log = _fill(s[keep], replace(ind, missing=impute),
+                                files.get(ind.id, Path(ind.source)), names)
+            raw.loc[keep, ind.id] = filled.to_numpy()
+            logs += log
     return pd.DataFrame(logs, columns=_EMPTY_IMPUTED)
 
 

@@ -361,13 +361,18 @@ def driving_modes(data: str | Path | pd.DataFrame | None = None,
         out[col] = pd.Series(list(v) if np.asarray(v).dtype.kind in "OUb" else np.asarray(v),
                              index=pos).reindex(range(len(out))).to_numpy()
     out["kmeans_cluster"] = pd.array(out["kmeans_cluster"], dtype="Int64")
-    out["imputed"] = (n_missing.to_numpy() if impute is not None else np.zeros(len(out), int)).astype(int)
-    reasons = missing.groupby(["adcode", "year"])[["indicator", "reason"]].apply(
+    still = raw.isna()
+    out["imputed"] = (n_missing - still.sum(axis=1)).to_numpy().astype(int)
+    left = missing.loc[np.array([bool(still.loc[(a, y), c]) for a, y, c in zip(
+        missing["adcode"], missing["year"], missing["indicator"])], dtype=bool)]
+    reasons = left.groupby(["adcode", "year"])[["indicator", "reason"]].apply(
         lambda g: "; ".join(f"{i}: {r}" for i, r in zip(g["indicator"], g["reason"])))
     out["reason"] = ""
-    if len(reasons) and impute is None:
+    if len(reasons):
+        tail = (f" (impute={impute!r} cannot fill it: no value in any year)"
+                if impute == "interpolate" else "")
         key = list(zip(out["adcode"], out["year"]))
-        out["reason"] = [("missing " + reasons[k2]) if k2 in reasons.index else "" for k2 in key]
+        out["reason"] = [("missing " + reasons[k2] + tail) if k2 in reasons.index else "" for k2 in key]
     prov = Provenance(
         method="digitrace.modes.driving_modes",
         params={"spec": sp.name, "margin": margin, "standardise": std, "impute": impute,
