@@ -18,8 +18,10 @@ from digitrace.text.normalize import MAPPED_RANGES, normalize
 HARD_CASES = [
     ("fullwidth_latin", "发展ＦＩＮＴＥＣＨ与Ｏ２Ｏ业务", {"Fintech": 1, "O2O": 1}),
     ("fullwidth_mixed_case", "开展ｂ２Ｃ电商", {"B2C": 1}),
-    ("compat_glyph_F9xx", "推进\uf9b4\uf9b4", {}),  # 零零 (compat) – no keyword, but must not crash
-    ("compat_glyph_in_term", "布局\uf9b6\u5757链", {}),  # U+F9B6 → 领 (not 区): stays unmatched
+    ("compat_glyph_jin", "发展\uf90a融科技", {"金融科技": 1}),      # U+F90A → 金
+    ("compat_glyph_liu", "\ufa97计算与\uf9ca计算", {"流计算": 2}),   # U+FA97, U+F9CA → 流
+    ("compat_glyph_hang", "开放银\ufa08。", {"开放银行": 1}),        # U+FA08 → 行
+    ("compat_glyph_nian_not_a_term", "\uf98e度报告", {}),             # U+F98E → 年, no keyword
     ("kangxi_radical_in_term", "发展\u2f24数据", {"大数据": 1}),  # ⼤ KANGXI RADICAL BIG → 大
     ("split_across_lines", "运用大数\n据和云\r\n计算", {"大数据": 1, "云计算": 1}),
     ("split_by_ideographic_space", "人工\u3000智能", {"人工智能": 1}),
