@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digitrace.econ.did import did, event_study, placebo_did
-from digitrace.econ.fe import fe
+from digitrace.econ.diff_in_diff import did, event_study, placebo_did
+from digitrace.econ.fixed_effects import fe
 from digitrace.errors import DataError, SpecificationError
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import digitrace
-from digitrace.econ.fe import fe
+from digitrace.econ.fixed_effects import fe
 from digitrace.errors import DataError, SpecificationError
 
 
@@ -98,7 +98,7 @@ def test_factor_terms_pass_through(grunfeld):
 
 def test_demeaning_nonconvergence_is_reported(grunfeld):
     """Alternating projections that stop early raise ConvergenceError, never return silently."""
-    from digitrace.econ.fe import _demean_multi
+    from digitrace.econ.fixed_effects import _demean_multi
     from digitrace.errors import ConvergenceError
 
     g = grunfeld.iloc[::3]                     # unbalanced: two-way projections need iterations

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digitrace.econ.fe import fe
-from digitrace.econ.mediation import mediation, moderation
+from digitrace.econ.fixed_effects import fe
+from digitrace.econ.mechanism import mediation, moderation
 
 
 @pytest.fixture(scope="module")

@@ -121,3 +121,18 @@ def test_result_save_roundtrip(tmp_path, suffix):
         assert d["provenance"]["params"] == {"seed": 1} and d["data"][1]["value"] == 2.5
     else:
         assert "北京" in out.read_text(encoding="utf-8")
+
+
+def test_public_econ_names_are_functions_in_any_import_order():
+    import importlib
+    import inspect
+
+    import digitrace
+    import digitrace.econ as econ
+
+    for mod in ("fixed_effects", "mechanism", "panel_threshold", "diff_in_diff", "tables", "spatial_ml"):
+        importlib.import_module(f"digitrace.econ.{mod}")
+    for name in ("fe", "mediation", "moderation", "threshold", "did", "event_study", "placebo_did",
+                 "regtable", "spatial_regression"):
+        assert inspect.isfunction(getattr(econ, name)), name
+        assert inspect.isfunction(getattr(digitrace, name)), name

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import digitrace
-from digitrace.econ.fe import fe
+from digitrace.econ.fixed_effects import fe
 from digitrace.econ.tables import regtable
-from digitrace.econ.threshold import threshold
+from digitrace.econ.panel_threshold import threshold
 from digitrace.errors import SpecificationError
 
 

@@ -200,7 +200,7 @@ def test_tests_frame_and_protocol():
 
 def test_reestimating_bootstrap_equals_brute_force():
     """F2 bootstrap with the first threshold re-estimated per sample, checked by explicit refits."""
-    from digitrace.econ.threshold import _candidates
+    from digitrace.econ.panel_threshold import _candidates
 
     df = _dgp(N=15, T=4, seed=11, gammas=(0.5,), slopes=(1.0, -1.0))
     R, seed = 12, 4
@@ -319,7 +319,7 @@ def test_hansen1999_transform_estimates_equal_brute_force():
     Yh = _hansen_transform(d["y"], N, T)[:, 0]
     Wh = _hansen_transform(d[["w"]], N, T)
     X, Q = d[["x"]].to_numpy(), d["q"].to_numpy()
-    from digitrace.econ.threshold import _candidates
+    from digitrace.econ.panel_threshold import _candidates
 
     cand = _candidates(np.sort(Q), (), int(np.floor(0.05 * N * T)), None)
     best = (np.inf, None)

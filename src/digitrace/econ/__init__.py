@@ -15,13 +15,13 @@ import importlib
 from typing import Any
 
 _LAZY = {
-    "fe": "digitrace.econ.fe",
-    "mediation": "digitrace.econ.mediation",
-    "moderation": "digitrace.econ.mediation",
-    "threshold": "digitrace.econ.threshold",
-    "did": "digitrace.econ.did",
-    "event_study": "digitrace.econ.did",
-    "placebo_did": "digitrace.econ.did",
+    "fe": "digitrace.econ.fixed_effects",
+    "mediation": "digitrace.econ.mechanism",
+    "moderation": "digitrace.econ.mechanism",
+    "threshold": "digitrace.econ.panel_threshold",
+    "did": "digitrace.econ.diff_in_diff",
+    "event_study": "digitrace.econ.diff_in_diff",
+    "placebo_did": "digitrace.econ.diff_in_diff",
     "regtable": "digitrace.econ.tables",
     "spatial_regression": "digitrace.econ.spatial_ml",
     "spatial_panel": "digitrace.econ.spatial_panel",

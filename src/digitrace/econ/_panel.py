@@ -123,25 +123,3 @@ def check_collinear(X: np.ndarray, names: Sequence[str], *, rtol: float = 1e-9,
             f"singular {context}: regressor(s) {', '.join(map(repr, bad or names))} are collinear "
             "with the other regressors (or there are fewer observations than regressors); "
             "drop one of them")
-
-
-def callable_module(modname: str, func) -> None:
-    """Make module ``modname`` callable as ``func``.
-
-    ``digitrace.econ`` maps public names to modules of the *same* name
-    (``fe`` in ``fe.py``); once such a submodule is imported, Python binds the
-    package attribute to the module, shadowing the lazy function lookup.
-    Making the module callable keeps ``digitrace.econ.fe(...)`` and
-    ``digitrace.fe(...)`` working in every import order.
-    """
-    import sys
-    import types
-
-    mod = sys.modules[modname]
-
-    class _CallableModule(types.ModuleType):
-        def __call__(self, *args, **kwargs):
-            return func(*args, **kwargs)
-
-    mod.__class__ = _CallableModule
-    mod.__wrapped__ = func           # inspect.signature(digitrace.fe) shows the function's

@@ -35,7 +35,7 @@ from .._optional import require
 from .._results import Provenance, Result, check_option
 from ..errors import DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
-from .fe import FEResult, _demean_multi, fe
+from .fixed_effects import FEResult, _demean_multi, fe
 
 Estimator = Literal["twfe", "sunab", "did2s"]
 REFERENCE = ("Sun, L. & Abraham, S. (2021). J. Econometrics 225(2), 175-199; Gardner, J. (2022). Two-stage differences in differences. arXiv:2207.05943; "
@@ -331,5 +331,3 @@ def placebo_did(data: pd.DataFrame, y: str, entity: str, time: str, cohort: str,
                          seed=seed, provenance=prov)
 
 
-_callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
-_callable(__name__, did)

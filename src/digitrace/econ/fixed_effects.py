@@ -273,5 +273,3 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
                     resid=np.asarray(fit._u_hat, float).copy(), provenance=prov)
 
 
-_callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
-_callable(__name__, fe)

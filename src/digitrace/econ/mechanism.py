@@ -32,7 +32,7 @@ import pandas as pd
 from .._results import Provenance, Result
 from ..errors import SpecificationError
 from ._panel import check_columns, check_numeric
-from .fe import FEResult, _demean_multi, fe
+from .fixed_effects import FEResult, _demean_multi, fe
 
 REFERENCE = ("Baron, R. M. & Kenny, D. A. (1986). J. Personality and Social Psychology 51(6), "
              "1173-1182; Sobel, M. E. (1982). Sociological Methodology 13, 290-312; "
@@ -264,5 +264,3 @@ def moderation(data: pd.DataFrame, y: str, x: str, z: str, controls: Sequence[st
                             fe_rows=dict(fit.fe_rows), extra_rows=extra, provenance=prov)
 
 
-_callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
-_callable(__name__, mediation)

@@ -480,5 +480,3 @@ def _bootstrap_F_reestimate(make_path, fitted: np.ndarray, e0: np.ndarray, N: in
     return out
 
 
-_callable = __import__("digitrace.econ._panel", fromlist=["callable_module"]).callable_module
-_callable(__name__, threshold)

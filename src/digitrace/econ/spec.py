@@ -35,13 +35,13 @@ from .._results import _jsonable
 from ..errors import SpecificationError
 
 MODELS = {
-    "fe": ("digitrace.econ.fe", "fe"),
-    "mediation": ("digitrace.econ.mediation", "mediation"),
-    "moderation": ("digitrace.econ.mediation", "moderation"),
-    "threshold": ("digitrace.econ.threshold", "threshold"),
-    "did": ("digitrace.econ.did", "did"),
-    "event_study": ("digitrace.econ.did", "event_study"),
-    "placebo_did": ("digitrace.econ.did", "placebo_did"),
+    "fe": ("digitrace.econ.fixed_effects", "fe"),
+    "mediation": ("digitrace.econ.mechanism", "mediation"),
+    "moderation": ("digitrace.econ.mechanism", "moderation"),
+    "threshold": ("digitrace.econ.panel_threshold", "threshold"),
+    "did": ("digitrace.econ.diff_in_diff", "did"),
+    "event_study": ("digitrace.econ.diff_in_diff", "event_study"),
+    "placebo_did": ("digitrace.econ.diff_in_diff", "placebo_did"),
     "spatial_regression": ("digitrace.econ.spatial_ml", "spatial_regression"),
     "spatial_panel": ("digitrace.econ.spatial_panel", "spatial_panel"),
 }
