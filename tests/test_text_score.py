@@ -224,3 +224,16 @@ def test_changed_corpus_is_rescored_without_double_counts(tmp_path):
     assert len(again) == len(first) and again["doc_id"].is_unique
     assert again["total"].sum() == first["total"].sum() - 3 + 2
     assert len(list((out / "shards").glob("part-*.parquet"))) == run.n_shards
+
+
+def test_docs_list_every_cli_option():
+    import re
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "text.md").read_text(encoding="utf-8")
+    for cmd in (["text", "score"], ["text", "report"], ["text", "corpus"]):
+        out = subprocess.run([sys.executable, "-m", "digitrace", *cmd, "--help"], capture_output=True,
+                             text=True, check=True, env=dict(os.environ, COLUMNS="200")).stdout
+        opts = set(re.findall(r"(--[a-z][a-z-]+)", out)) - {"--help"}
+        assert opts, cmd
+        missing = sorted(o for o in opts if o not in docs)
+        assert not missing, (cmd, missing)
