@@ -145,21 +145,19 @@ def test_resume_after_kill_9(tmp_path):
 def test_generated_cjk_pdf(tmp_path):
     """A PDF written with a CJK font (Noto CJK via matplotlib) is read and scored."""
     mpl = pytest.importorskip("matplotlib")
-    mpl.use("pdf")
-    import matplotlib.pyplot as plt
     from matplotlib import font_manager
+    from matplotlib.figure import Figure  # no pyplot: the global backend is left alone
 
     fonts = sorted(f for f in font_manager.findSystemFonts() if "notosanscjk" in f.lower().replace(" ", ""))
     assert fonts, "Noto Sans CJK is missing: apt-get install fonts-noto-cjk (done by .ci/run)"
     fp = font_manager.FontProperties(fname=fonts[0])
     with mpl.rc_context({"pdf.fonttype": 42}):
-        fig = plt.figure(figsize=(6, 3))
+        fig = Figure(figsize=(6, 3))
         fig.text(0.05, 0.8, "第四节 经营情况讨论与分析", fontproperties=fp, fontsize=12)
         fig.text(0.05, 0.6, "公司运用大数据与云计算，尚未涉足区块链。", fontproperties=fp, fontsize=12)
         fig.text(0.05, 0.4, "发展ＦＩＮＴＥＣＨ与无锡物联网。", fontproperties=fp, fontsize=12)
         pdf = tmp_path / "000777_2021_测试.pdf"
         fig.savefig(pdf)
-        plt.close(fig)
     text = read_pdf(pdf)
     assert "大数据与云计算" in text
     (tmp_path / "c").mkdir()
