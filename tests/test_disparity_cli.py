@@ -88,3 +88,49 @@ def test_cli_user_errors(capsys, panel_csv, data_dir):
     code, _, err = _run(capsys, ["spatial", "moran", str(panel_csv), "-u", "province", "-w", "queen",
                                  "--data", str(data_dir)])
     assert code == 2 and "unknown weights spec" in err
+
+
+def _click_command(path):
+    import typer.main
+
+    from digitrace.cli import build_app
+
+    cmd = typer.main.get_command(build_app())
+    for name in path:
+        cmd = cmd.commands[name]
+    return cmd
+
+
+DOC_COMMANDS = {"docs/data.md": [("data", "check"), ("data", "panel"), ("data", "provinces")],
+                "docs/disparity.md": [("disparity", "dagum"), ("disparity", "theil"),
+                                      ("disparity", "convergence")],
+                "docs/spatial.md": [("spatial", "moran"), ("spatial", "weights")],
+                "docs/framework.md": [("modes",)]}
+
+
+@pytest.mark.parametrize("doc", sorted(DOC_COMMANDS))
+def test_docs_cli_lines_use_only_existing_options_and_every_option_has_help(doc):
+    """Docs kept in sync with --help: every option a documented command line uses exists,
+    and every option of these commands has a help text."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / doc).read_text(encoding="utf-8")
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S)
+    lines = [ln.split("#")[0] for b in blocks for ln in b.splitlines() if ln.startswith("digitrace ")]
+    seen = 0
+    for path in DOC_COMMANDS[doc]:
+        cmd = _click_command(path)
+        opts = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+        for p in cmd.params:
+            if p.param_type_name == "option" and p.name != "help":
+                assert (p.help or "").strip(), f"{' '.join(path)} {p.opts[0]} has no help text"
+        prefix = "digitrace " + " ".join(path)
+        for ln in lines:
+            rest = ln[len(prefix):]
+            if not ln.startswith(prefix) or (rest and not rest.startswith(" ")):
+                continue
+            seen += 1
+            used = set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", rest))
+            assert used <= opts, f"{doc}: `{ln.strip()}` uses {sorted(used - opts)}"
+    assert seen, f"{doc} documents none of {DOC_COMMANDS[doc]}"

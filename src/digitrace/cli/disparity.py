@@ -26,7 +26,9 @@ def register(app: typer.Typer) -> None:
         weight: str | None = typer.Option(None, "--weight", help="Population-weight column."),
         bootstrap: int = typer.Option(0, "--bootstrap", "-b", help="Bootstrap replications (e.g. 999)."),
         seed: int | None = typer.Option(None, "--seed", help="Random seed for the bootstrap."),
-        table: str = typer.Option("wide", "--table", help="wide (one row per period) or long (every term)."),
+        table: str = typer.Option("wide", "--table",
+                                  help="wide (one row per period) or long (every term; always "
+                                       "long with --bootstrap, which adds ci_low, ci_high, se)."),
         fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION,
     ) -> None:
         """Dagum (1997) Gini decomposition by group, per period (G, G_w, G_nb, G_t, G_jj, G_jh, D_jh)."""
