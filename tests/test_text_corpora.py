@@ -61,6 +61,14 @@ def test_provincial_cross_section_strips_boilerplate(data_dir):
     assert (p["n_chars"] > 9000).all()
 
 
+def test_shanghai_series(data_dir):
+    s = corpora.shanghai_series(data_dir)
+    assert list(s.index) == [2020, 2021, 2022, 2023, 2024]
+    assert (s["n_chars"] > 14000).all() and (s["total"] > 0).all()
+    p = corpora.provincial_cross_section(data_dir)
+    assert p.loc["上海市", "total"] > 0  # 2026 continues the series
+
+
 @pytest.fixture(scope="module")
 def manifest(data_dir):
     return pd.read_csv(data_dir / ANNUAL / "manifest.csv")

@@ -12,7 +12,7 @@ extract_mda(text) -> Section                 MD&A section finder
 load_dictionary(name_or_path) -> Dictionary  built-in or user CSV/YAML
 read_document(path)                          TXT (UTF-8/GBK/GB18030) or PDF (pypdfium2)
 score_corpus(corpus_dir, out_dir, ...)       resumable Dask → Parquet → DuckDB scoring
-gov_report_series, provincial_cross_section, firm_scores, first_appearances,
+gov_report_series, provincial_cross_section, shanghai_series, firm_scores, first_appearances,
 pdf_text_agreement                           the project's real corpora as DataFrames
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ _NAMES = {
     "read_document": "ingest", "read_pdf": "ingest", "read_text_file": "ingest",
     "score_corpus": "score", "load_scores": "score", "score_report": "score",
     "gov_report_series": "corpora", "provincial_cross_section": "corpora",
+    "shanghai_series": "corpora",
     "firm_scores": "corpora", "first_appearances": "corpora", "pdf_text_agreement": "corpora",
     "strip_web_boilerplate": "corpora", "parse_doc_name": "corpora",
 }

@@ -4,6 +4,7 @@
   a yearly digital-attention series by dictionary group.
 * :func:`provincial_cross_section` – the 31 provincial reports of 2026, with
   the web-page chrome stripped (:func:`strip_web_boilerplate`).
+* :func:`shanghai_series` – Shanghai's reports 2020–2024.
 * :func:`firm_scores` – firm-year scores of the real annual reports, from the
   full text and from the MD&A (:func:`~digitrace.text.sections.extract_mda`).
 * :func:`first_appearances` – first year each term occurs.
@@ -42,6 +43,7 @@ __all__ = [
 
 NATIONAL_DIR = Path("text/gov_work_reports/national_1954_2025_txt")
 PROVINCIAL_DIR = Path("text/gov_work_reports/provincial_2026_txt")
+SHANGHAI_DIR = Path("text/gov_work_reports/shanghai_2020_2024_txt")
 ANNUAL_DIR = Path("text/annual_reports")
 
 _END_CHROME = re.compile(r"^(相关报道[:：]?|相关文档[:：]?|扫一扫在手机打开当前页|【?打印本页】?|【?关闭窗口】?|"
@@ -166,6 +168,24 @@ def provincial_cross_section(data_dir: str | Path | None = None, dictionary="wuf
     df = pd.DataFrame(rows).set_index("province")
     return _with_provenance(df, "provincial_cross_section", m.dictionary, sorted(root.glob("*.txt")),
                             keep_notes=keep_notes, overlapping=overlapping, negation=negation)
+
+
+def shanghai_series(data_dir: str | Path | None = None, dictionary="wufei2021", *,
+                    overlapping: bool = False, negation: bool = True) -> pd.DataFrame:
+    """Shanghai's government work reports 2020–2024 (the one provincial time series in the data).
+
+    Indexed by ``year``; same columns as :func:`gov_report_series`.  These
+    texts carry no web chrome (they open with the mayor's name and 各位代表).
+    """
+    root = _data_dir(data_dir) / SHANGHAI_DIR
+    m = get_matcher(_dict(dictionary), overlapping=overlapping, negation=negation)
+    rows = []
+    for stem, text in read_corpus_dir(root).items():
+        _, year = parse_doc_name(stem)
+        rows.append({"year": year, **_row(m, strip_web_boilerplate(text))})
+    df = pd.DataFrame(rows).set_index("year").sort_index()
+    return _with_provenance(df, "shanghai_series", m.dictionary, sorted(root.glob("*.txt")),
+                            overlapping=overlapping, negation=negation)
 
 
 def firm_scores(data_dir: str | Path | None = None, dictionary="wufei2021", *,
