@@ -113,3 +113,24 @@ def test_panel_and_frame():
     out = theil_panel(df, value="y", time="t", group="g")
     assert set(out["period"]) == {1, 2}
     assert out.loc[out["period"] == 2, "T"].abs().max() == pytest.approx(0, abs=1e-15)
+
+
+def test_result_pandas_fields_cannot_be_changed_through_attributes():
+    """Frozen results stay frozen: writing into a Series/DataFrame read from a result
+    changes a copy, never the result (Theil, β-convergence, spatial ML, modes share this)."""
+    from digitrace._frozen import PandasFieldsReadOnly
+    from digitrace.disparity.convergence import BetaResult, SigmaResult
+    from digitrace.disparity.dynamics import KDEResult, MarkovResult
+    from digitrace.econ._spatial_common import SpatialMLResult
+    from digitrace.modes.classify import DrivingModes
+
+    for cls in (BetaResult, SigmaResult, KDEResult, MarkovResult, SpatialMLResult, DrivingModes):
+        assert issubclass(cls, PandasFieldsReadOnly)
+    rng = np.random.default_rng(0)
+    r = dt.theil(rng.lognormal(size=30), np.repeat(["a", "b", "c"], 10))
+    before = r.to_frame()
+    g = r.groups
+    g.iloc[0, g.columns.get_loc("T")] = 99.0
+    r.stages.loc[:, "T"] = -1.0
+    pd.testing.assert_frame_equal(r.to_frame(), before)
+    assert r.groups["T"].iloc[0] != 99.0

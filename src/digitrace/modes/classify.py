@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._frozen import PandasFieldsReadOnly
 from .._results import Provenance, Result, check_option
 from ..errors import DataError, SpecificationError
 from . import kernels as K
@@ -44,7 +45,7 @@ REFERENCE = ("Modes: Tian, Industrial Digitalization in China: Literature Review
 
 
 @dataclass(frozen=True, repr=False)
-class DrivingModes(Result):
+class DrivingModes(PandasFieldsReadOnly, Result):
     """Driving modes of every province-year.
 
     Attributes
