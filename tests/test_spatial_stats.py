@@ -163,6 +163,10 @@ def test_province_weights(data_dir):
     nst = nested_weights(gdp, phi=0.3, data_dir=data_dir)
     m = 0.3 * inverse_distance_weights(data_dir=data_dir).full() + 0.7 * e.full()
     np.testing.assert_allclose(nst.full().to_numpy(), m.to_numpy(), rtol=1e-12)
+    # the economic values are part of the provenance (same name, other values: other digest)
+    e2 = economic_distance_weights(gdp * 1.5)
+    assert dict(e.provenance.inputs)["values"] != dict(e2.provenance.inputs)["values"]
+    assert "values" in dict(nst.provenance.inputs)
 
 
 def test_island_reported_never_nan(data_dir):

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .._results import Provenance, Result, file_sha256
+from .._results import Provenance, Result, array_sha256, file_sha256
 from ..errors import SpecificationError
 
 __all__ = ["SpatialWeights", "rook_weights", "knn_weights", "inverse_distance_weights",
@@ -284,7 +284,9 @@ def economic_distance_weights(values: pd.Series, data_dir: str | Path | None = N
     ids = [int(a) for a in province_registry()["adcode"]]
     if isinstance(values, pd.Series) and len(values) != len(ids):
         ids = list(values.index)            # other units (e.g. cities): keep the given ids
-    return _make(_economic_raw(values, ids), ids, "economic_distance", {"values": getattr(values, "name", None)})
+    return _make(_economic_raw(values, ids), ids, "economic_distance",
+                 {"values": getattr(values, "name", None)},
+                 inputs=(("values", array_sha256(_align_values(values, ids, "economic weights"))),))
 
 
 def nested_weights(values: pd.Series, phi: float = 0.5, power: float = 1.0,
@@ -301,7 +303,8 @@ def nested_weights(values: pd.Series, phi: float = 0.5, power: float = 1.0,
     ids = list(wd.ids)
     we, _ = row_standardise(_economic_raw(values, ids))
     m = phi * wd.sparse + (1 - phi) * we
-    return _make(m, ids, "nested", {"phi": phi, "power": power})
+    return _make(m, ids, "nested", {"phi": phi, "power": power},
+                 inputs=(("values", array_sha256(_align_values(values, ids, "nested weights"))),))
 
 
 def weights_from_matrix(matrix: Any, ids: Sequence | None = None, kind: str = "custom") -> SpatialWeights:
