@@ -121,6 +121,10 @@ def test_effects_table_is_labelled_illustrative_and_matches_library(atlas, data_
     cell = reg.loc["数字化指数", "双向固定效应"]
     cell = cell.iloc[0] if isinstance(cell, pd.Series) else cell
     assert cell.startswith(f"{m.params['index']:.3f}")
+    # one FE row per dimension across FE, threshold and SDM (regtable's FE-row convention)
+    assert [k for k in reg.index if "固定效应" in str(k) and k not in reg.columns] == ["省份固定效应", "年份固定效应"]
+    assert reg.loc["省份固定效应"].tolist() == ["是"] * 4
+    assert reg.loc["年份固定效应"].tolist() == ["否", "是", "是", "是"]
 
 
 def test_text_groups_add_up_to_total(atlas):

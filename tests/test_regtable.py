@@ -151,3 +151,41 @@ def test_real_spatial_results_columbus(data_dir):
     eff = sdm.effects
     stars = "*" * sum(eff.loc["INC", "indirect_p"] < c for c in (0.1, 0.05, 0.01))
     assert frame.loc["INC (indirect)", "SDM"] == f"{eff.loc['INC', 'indirect']:.3f}{stars}"
+
+
+def test_one_fe_row_per_dimension_across_model_types():
+    """fe (formula columns), threshold (entity/time), spatial panel (role labels "Entity FE"/
+    "Time FE") and a one-way model share one Yes/No row per FE dimension."""
+    from digitrace.econ.spatial_panel import spatial_panel
+
+    rng = np.random.default_rng(3)
+    N, T = 16, 6
+    d = pd.DataFrame({"prov": np.repeat(np.arange(N), T), "yr": np.tile(np.arange(2000, 2000 + T), N)})
+    d["q"] = rng.uniform(size=len(d))
+    d["x"] = rng.normal(size=len(d))
+    d["y"] = np.where(d.q < 0.5, 1.0, -1.0) * d.x + rng.normal(size=len(d))
+    side = int(np.sqrt(N))
+    W = np.zeros((N, N))
+    for i in range(N):
+        for j in range(N):
+            if abs(i // side - j // side) + abs(i % side - j % side) == 1:
+                W[i, j] = 1.0
+    W /= W.sum(axis=1, keepdims=True)
+    one = fe(d, "y ~ x | prov", cluster="prov")
+    two = fe(d, "y ~ x | prov + yr", cluster="prov")
+    th = threshold(d, "y", "x", "q", "prov", "yr", bootstrap=0, time_effects=True)
+    sp = spatial_panel(d, "y", ["x"], W, "prov", "yr", model="sar", fe="twoways", draws=50, seed=0)
+    assert set(sp.fe_rows) == {"Entity FE", "Time FE"}          # role labels, mapped by regtable
+    frame = regtable([one, two, th, sp]).to_frame()
+    fe_rows = [k for k in frame.index if k.endswith(" FE")]
+    assert fe_rows == ["prov FE", "yr FE"]                    # panel inferred from threshold()
+    assert frame.loc["prov FE"].tolist() == ["Yes"] * 4
+    assert frame.loc["yr FE"].tolist() == ["No", "Yes", "Yes", "Yes"]
+    # display names and Chinese suffix; explicit panel for tables whose models declare none
+    zh = regtable([one, sp], lang="zh", panel=("prov", "yr"),
+                  fe_labels={"prov": "省份", "yr": "年份"}).to_frame()
+    assert zh.loc["省份固定效应"].tolist() == ["是", "是"]
+    assert zh.loc["年份固定效应"].tolist() == ["否", "是"]
+    # without any panel information role labels stay generic rather than being guessed
+    alone = regtable([one, sp]).to_frame()
+    assert [k for k in alone.index if k.endswith(" FE")] == ["prov FE", "Entity FE", "Time FE"]

@@ -90,7 +90,8 @@ def test_recovers_two_thresholds_and_refinement():
     assert all(f > 0 for f in r.f_stats)
     assert r.params.filter(like="(q≤").iloc[0] == pytest.approx(1.0, abs=0.05)
     assert r.r2 is not None and 0 < r.r2 < 1
-    assert set(r.fe_rows) == {"Entity FE", "Year FE"}
+    # FE rows are named after the user's entity/time columns (regtable convention)
+    assert r.fe_rows == {"id FE": "Yes", "year FE": "No"}
 
 
 def test_bootstrap_is_seeded_and_null_not_rejected():
@@ -124,7 +125,7 @@ def test_cluster_vcov_and_time_effects_run():
     df = _dgp(N=60, T=6, seed=6)
     r = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, vcov="cluster",
                             time_effects=True)
-    assert r.fe_rows["Year FE"] == "Yes"
+    assert r.fe_rows["year FE"] == "Yes"
     assert np.isfinite(r.se).all()
     assert "ThresholdResult" in repr(r)
 

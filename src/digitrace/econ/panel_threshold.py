@@ -412,7 +412,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         f_stats=tuple(f_stats), p_values=tuple(p_vals), crit_values=tuple(crits),
         ssr=tuple(ssr_seq), sigma2=sigma2, nobs=n, n_entities=N, n_periods=T, r2=r2,
         dep_var=y, lr_paths=tuple(lr_paths),
-        fe_rows={"Entity FE": "Yes", "Year FE": "Yes" if time_effects else "No"},
+        fe_rows={f"{entity} FE": "Yes", f"{time} FE": "Yes" if time_effects else "No"},
         extra_rows=extra, model_name="Panel threshold (Hansen 1999)", provenance=prov)
 
 

@@ -7,6 +7,16 @@ frozen :class:`RegTable` keeps one string DataFrame (:meth:`RegTable.to_frame`)
 from which Markdown, LaTeX, HTML, Word and Excel are all rendered, so every
 format shows the same numbers.  Unlike ``pyfixest.etable`` every fixed-effect
 dimension of every column gets its own "Yes/No" row.
+
+Fixed-effect rows follow one convention: a result's ``fe_rows`` key is
+``"<column> FE"`` with the user's own column name (``fe`` takes them from the
+formula, ``threshold`` and ``did`` from ``entity``/``time``).  Results that only
+know the *role* of a dimension (keys ``"Entity FE"``, ``"Unit FE"``,
+``"Time FE"``, ``"Year FE"``, ``"Period FE"``, as the spatial panel models
+report) are mapped to the entity/time columns recorded in their provenance, else
+to ``panel=(entity, time)``, else to the one panel that the table's other
+models declare.  So one table has one row per fixed-effect dimension across all
+model types; ``fe_labels`` renames a dimension for display.
 """
 from __future__ import annotations
 
@@ -158,6 +168,46 @@ def _stars(p: float, stars: Sequence[float]) -> str:
     return "*" * sum(p < s for s in stars)
 
 
+_ENTITY_ROLES = ("Entity", "Unit", "Individual")
+_TIME_ROLES = ("Time", "Year", "Period")
+
+
+def _declared_panel(res: Any) -> tuple[str | None, str | None]:
+    """(entity, time) column names a result records in its provenance, if any."""
+    params = getattr(getattr(res, "provenance", None), "params", None) or {}
+    ent = params.get("entity", params.get("unit"))
+    tim = params.get("time")
+    return (ent if isinstance(ent, str) else None, tim if isinstance(tim, str) else None)
+
+
+def fe_dimensions(res: Any, panel: tuple[str, str] | None = None) -> dict[str, str]:
+    """A result's ``fe_rows`` as ``{dimension: "Yes"|"No"}``, dimensions named by column.
+
+    ``"adcode FE"`` → ``"adcode"``; role labels (``"Entity FE"``, ``"Time FE"``, ...)
+    → the entity/time column the result records in its provenance, else
+    ``panel``, else the role itself (``"Entity"``/``"Time"``).
+    """
+    rows = _get(res, "fe_rows", {}) or {}
+    own_e, own_t = _declared_panel(res)
+    ent = own_e or (panel[0] if panel else None)
+    tim = own_t or (panel[1] if panel else None)
+    out: dict[str, str] = {}
+    for key, val in rows.items():
+        dim = str(key)[:-3] if str(key).endswith(" FE") else str(key)
+        if dim in _ENTITY_ROLES:
+            dim = ent or "Entity"
+        elif dim in _TIME_ROLES:
+            dim = tim or "Time"
+        out[dim] = "Yes" if "Yes" in (str(val), out.get(dim)) else str(val)
+    return out
+
+
+def _table_panel(results: Sequence[Any]) -> tuple[str, str] | None:
+    """The one (entity, time) pair the table's models declare, if they agree."""
+    pairs = {p for p in map(_declared_panel, results) if p[0] and p[1]}
+    return next(iter(pairs)) if len(pairs) == 1 else None  # type: ignore[return-value]
+
+
 def _effect_rows(res: Any) -> list[tuple[str, float, float, float]]:
     """(label, estimate, se, p) for LeSage–Pace effects, when the result has them."""
     eff = getattr(res, "effects", None)
@@ -185,7 +235,8 @@ def _effect_rows(res: Any) -> list[tuple[str, float, float, float]]:
 def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lang: Lang = "en",
              stat: Stat = "se", stars: Sequence[float] = (0.1, 0.05, 0.01), digits: int = 3,
              coef_labels: dict[str, str] | None = None, keep: Sequence[str] | None = None,
-             effects: bool = True) -> RegTable:
+             effects: bool = True, panel: tuple[str, str] | None = None,
+             fe_labels: dict[str, str] | None = None) -> RegTable:
     """Side-by-side table of estimates with stars, SE/t in parentheses, FE rows, N, R².
 
     Parameters
@@ -207,6 +258,19 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         Only these coefficients, in this order.
     effects : bool
         Add direct/indirect/total effect rows for results with ``.effects``.
+    panel : (entity, time), optional
+        Columns that role-labelled FE rows (``"Entity FE"``, ``"Time FE"``) stand
+        for.  Default: the panel the table's models declare, if they agree.
+    fe_labels : dict, optional
+        Display names of FE dimensions, e.g. ``{"adcode": "Province"}`` gives the
+        row ``"Province FE"`` (``"Province固定效应"`` with ``lang="zh"``).
+
+    Returns
+    -------
+    RegTable
+        One string DataFrame (:meth:`RegTable.to_frame`): coefficient and
+        parenthesis rows, one Yes/No row per FE dimension (missing → No),
+        extra rows (thresholds, F tests, log-likelihood ...), N, R², model.
     """
     check_option("lang", lang, ("zh", "en"))
     check_option("stat", stat, ("se", "t"))
@@ -272,15 +336,16 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         index += [rename.get(t, t), ""]
         rows += [crow, srow]
         kinds += ["coef", "stat"]
-    # FE rows: union across results; missing -> No
+    # FE rows: one per dimension, union across results; missing -> No
+    panel = panel if panel is not None else _table_panel(results)
+    dims = [fe_dimensions(r, panel) for r in results]
     fe_keys: list[str] = []
-    for r in results:
-        fe_keys += [k for k in (_get(r, "fe_rows", {}) or {}) if k not in fe_keys]
+    for d in dims:
+        fe_keys += [k for k in d if k not in fe_keys]
+    fe_names = fe_labels or {}
     for k in fe_keys:
-        lab = k[:-3] + T["FE"] if (lang == "zh" and k.endswith(" FE")) else k
-        rows.append([T.get(str((_get(r, "fe_rows", {}) or {}).get(k, "No")),
-                           str((_get(r, "fe_rows", {}) or {}).get(k, "No"))) for r in results])
-        index.append(lab)
+        rows.append([T.get(d.get(k, "No"), d.get(k, "No")) for d in dims])
+        index.append(str(fe_names.get(k, k)) + T["FE"])
         kinds.append("fe")
     ex_keys: list[str] = []
     for r in results:
@@ -304,7 +369,8 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
     star_note = ", ".join(f"{'*' * (i + 1)} p<{s:g}" for i, s in enumerate(stars))
     notes = f"{T[stat]}; {star_note}"
     prov = Provenance(method="digitrace.econ.regtable",
-                      params=dict(labels=cols, lang=lang, stat=stat, stars=stars, digits=digits),
+                      params=dict(labels=cols, lang=lang, stat=stat, stars=stars, digits=digits,
+                                  panel=panel, fe_labels=fe_names),
                       inputs=tuple((f"result{i}", r.provenance.method)
                                    for i, r in enumerate(results) if hasattr(r, "provenance")))
     return RegTable(table=table, kinds=tuple(kinds), notes=notes, lang=lang, provenance=prov)

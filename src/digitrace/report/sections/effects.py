@@ -23,16 +23,6 @@ SDM_DRAWS = 500
 SDM_SEED = 0
 
 
-class _Relabelled:
-    """A result with harmonised ``fe_rows`` labels; everything else is the result's own."""
-
-    def __init__(self, result: Any, fe_rows: dict[str, str]):
-        self._result, self.fe_rows = result, fe_rows
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._result, name)
-
-
 def _panel(ctx: Any) -> tuple[pd.DataFrame, tuple[str, ...]]:
     from digitrace.data.panel import load_panel
 
@@ -79,25 +69,11 @@ def build(ctx: Any) -> Section:
                    "W_tertiary_share": f"W × {lab_c}", "rho": "ρ"}
     coef_labels.update({k: k.replace("index", lab_x) for k in coefs if k.startswith("index (")})
     labels = [t("个体固定效应", "entity FE"), t("双向固定效应", "two-way FE"), t("门槛模型", "threshold"), "SDM"]
-    # one label per fixed-effect dimension across model types (fe names them after the
-    # formula's variables, threshold/spatial_panel "Entity"/"Year"/"Time")
-    dims = {"adcode FE": "province", "Entity FE": "province", "year FE": "year", "Year FE": "year", "Time FE": "year"}
-    fe_names = {"province": t("省份 FE", "Province FE"), "year": t("年份 FE", "Year FE")}
-
-    def harmonise(m):
-        rows = dict(m.fe_rows or {})
-        unknown = sorted(set(rows) - set(dims))
-        if unknown:  # never relabel what we do not recognise
-            return m
-        out = {fe_names[d]: "No" for d in ("province", "year")}
-        for k, v in rows.items():
-            if v == "Yes":
-                out[fe_names[dims[k]]] = "Yes"
-        return _Relabelled(m, out)
-
-    tab = digitrace.regtable([harmonise(m) for m in (m1, m2, thr, sdm)], labels=labels, lang=ctx.lang,
-                             coef_labels=coef_labels,
-                             keep=coefs)
+    # regtable gives one row per FE dimension across model types (the spatial panel's
+    # "Entity"/"Time" rows are mapped to panel=(adcode, year)); fe_labels names them
+    tab = digitrace.regtable([m1, m2, thr, sdm], labels=labels, lang=ctx.lang, coef_labels=coef_labels,
+                             keep=coefs, panel=("adcode", "year"),
+                             fe_labels={"adcode": t("省份", "Province"), "year": t("年份", "Year")})
     params_all = {**spec, "cluster": "adcode", "ssc": "stata", "threshold_bootstrap": THRESHOLD_BOOTSTRAP,
                   "threshold_seed": THRESHOLD_SEED, "sdm_draws": SDM_DRAWS, "sdm_seed": SDM_SEED,
                   "W": "rook, Hainan–Guangdong linked, row-standardised"}
