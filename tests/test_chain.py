@@ -170,7 +170,9 @@ def test_cli_chain_writes_long_and_channels(data_dir, tmp_path):
     assert list(long.columns) == ["year", "source", "sector", "indicator", "value"]
     ch = pd.read_csv(tmp_path / "chain_channels.csv")
     assert set(ch["channel"]) == {"rnd", "production", "consumption", "collaboration"}
-    assert sorted(ch["year"].unique()) == [2002, 2005, 2010, 2015, 2017, 2018, 2020]
+    io = ch[ch["source"] != "gov_work_report"]
+    assert sorted(io["year"].unique()) == [2002, 2005, 2010, 2015, 2017, 2018, 2020]
+    assert (ch["source"] == "gov_work_report").any()   # text evidence is on by default
 
 
 def test_threshold_and_source_errors_are_clear(data_dir):
@@ -181,3 +183,16 @@ def test_threshold_and_source_errors_are_clear(data_dir):
         chain_measures(three_sector(), digital=pd.Series({"3": 0.6}), threshold=0.9, roles=ROLES)
     with pytest.raises(SpecificationError, match="unknown source 'foo'"):
         chain_panel(data_dir, sources=("nbs", "foo"))
+
+
+def test_channel_text_evidence_from_work_reports(data_dir):
+    from digitrace.chain import channel_text_evidence
+
+    ev = channel_text_evidence(data_dir)
+    assert list(ev.columns) == ["year", "source", "channel", "indicator", "value"]
+    assert set(ev["channel"]) == {"rnd", "production", "consumption", "collaboration"}
+    n = ev[ev.indicator == "mentions"].groupby("year")["value"].sum()
+    assert n.loc[:1999].sum() == 0          # platform/crowdsourcing vocabulary is recent
+    assert n.loc[2015:].sum() > 0
+    per = ev[ev.indicator == "mentions_per_10k_chars"]
+    assert (per["value"] >= 0).all()

@@ -13,6 +13,7 @@ _LAZY = {
     "ChainMeasures": "digitrace.chain.measures",
     "chain_panel": "digitrace.chain.panel",
     "ChainPanel": "digitrace.chain.panel",
+    "channel_text_evidence": "digitrace.chain.panel",
     "sector_roles": "digitrace.chain.roles",
 }
 

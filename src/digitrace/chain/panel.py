@@ -52,3 +52,33 @@ def chain_panel(data: str | Path | None = None, *, sources: tuple[str, ...] = ("
     return ChainPanel(tables=tuple(out), provenance=Provenance(
         "digitrace.chain.chain_panel", {"sources": sources, "threshold": threshold, "tau": tau},
         tuple((t.source + f":{t.year}", t.provenance.inputs[0][1] if t.provenance.inputs else "") for t in out)))
+
+
+CHANNELS = ("rnd", "production", "consumption", "collaboration")
+
+
+def channel_text_evidence(data: str | Path | None = None) -> pd.DataFrame:
+    """Text evidence for the four channels: the national government work reports over time.
+
+    Counts the terms of the ``chain_channels`` dictionary (众包, 协同设计, 柔性制造,
+    全渠道, 产业互联网平台 …; see ``digitrace.text.dictionaries``) in each year's
+    report with :func:`digitrace.text.corpora.gov_report_series` (leftmost-longest,
+    clause-local negation).  Returned long, like :meth:`ChainPanel.channels`:
+    ``year, source, channel, indicator, value`` with the indicators ``mentions``
+    and ``mentions_per_10k_chars``.  The dictionary is digitrace's own construction
+    from the literature review, not a published one; read it as attention, not
+    as adoption.
+    """
+    from ..text.corpora import gov_report_series
+
+    g = gov_report_series(data, dictionary="chain_channels")
+    rows = []
+    for year, r in g.iterrows():
+        for ch in CHANNELS:
+            n = float(r.get(ch, 0.0))
+            rows.append((int(year), "gov_work_report", ch, "mentions", n))
+            rows.append((int(year), "gov_work_report", ch, "mentions_per_10k_chars",
+                         1e4 * n / float(r["n_chars"]) if r["n_chars"] else float("nan")))
+    out = pd.DataFrame(rows, columns=["year", "source", "channel", "indicator", "value"])
+    out.attrs["provenance"] = g.attrs.get("provenance")
+    return out

@@ -20,6 +20,8 @@ def register(app: typer.Typer) -> None:
         what: str = typer.Option("both", "--what", help="long, channels or both (stdout only)."),
         threshold: float = typer.Option(0.5, "--threshold", help="Digital share at which a sector joins the digital set."),
         tau: float = typer.Option(0.001, "--tau", help="Coefficient threshold for a digital linkage."),
+        text: bool = typer.Option(True, "--text/--no-text",
+                                  help="Add the channel text evidence of the national work reports to the channel summary."),
     ) -> None:
         """Digital-input intensities, linkages, centrality, extraction and the four channels, by year and table."""
         from rich.console import Console
@@ -36,6 +38,12 @@ def register(app: typer.Typer) -> None:
             res = chain_panel(data, sources=srcs, threshold=threshold, tau=tau,
                               progress=lambda label: bar.update(task, description=label, advance=1))
         long, channels = res.to_frame(), res.channels()
+        if text:
+            import pandas as pd
+
+            from ..chain.panel import channel_text_evidence
+
+            channels = pd.concat([channels, channel_text_evidence(data)], ignore_index=True)
         if out is not None:
             emit(long, fmt, out)
             emit(channels, fmt, out.with_name(f"{out.stem}_channels{out.suffix}"))
