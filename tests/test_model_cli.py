@@ -17,6 +17,7 @@ path = "panel.csv"
 table = ["out/table.md", "out/table.docx"]
 json = "out/results.json"
 lang = "zh"
+fe_labels = { prov = "省份" }
 
 [[model]]
 type = "fe"
@@ -81,6 +82,11 @@ def test_model_cli_writes_table_and_json(spec_dir, capsys):
     assert fe_json["provenance"]["method"] == "digitrace.econ.fe"
     md = (spec_dir / "out" / "table.md").read_text(encoding="utf-8")
     assert "Threshold γ1" in md
+    # one row per FE dimension across fe, threshold (no time effects) and mediation
+    row = next(line for line in md.splitlines() if line.startswith("| 省份固定效应"))
+    assert row.count("是") == 3
+    row = next(line for line in md.splitlines() if line.startswith("| year固定效应"))
+    assert row.count("是") == 2 and row.count("否") == 1
     assert (spec_dir / "out" / "table.docx").stat().st_size > 0
     assert not list((spec_dir / "out").glob(".*.tmp"))
 
@@ -125,4 +131,5 @@ def test_docs_example_spec_runs(tmp_path):
     assert [m["type"] for m in run.payload["models"]] == ["fe", "mediation", "threshold", "event_study"]
     frame = run.table.to_frame()
     assert "数字化水平" in frame.index and "观测值" in frame.index
+    assert "省份固定效应" in frame.index and "年份固定效应" in frame.index
     assert {p.name for p in run.written} == {"table.md", "table.docx", "table.xlsx", "results.json"}

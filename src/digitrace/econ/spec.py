@@ -10,6 +10,7 @@ Example (see ``docs/econ.md``)::
     json = "out/results.json"
     lang = "zh"
     stat = "se"
+    fe_labels = { province = "省份" }   # display names of FE rows
 
     [[model]]
     type = "fe"
@@ -143,10 +144,13 @@ def run_spec(path: str | Path, data_path: str | Path | None = None,
     odir = Path(out_dir) if out_dir else base
     tabled = [(r, lab) for r, lab in zip(results, labels)
               if isinstance(getattr(r, "params", None), pd.Series)]
+    # the panel the models were given (maps spatial panels' "Entity"/"Time FE" rows)
+    panels = {(m["entity"], m["time"]) for m in spec["model"] if "entity" in m and "time" in m}
     table = regtable([r for r, _ in tabled], labels=[lab for _, lab in tabled],
                      lang=out.get("lang", "en"), stat=out.get("stat", "se"),
                      digits=int(out.get("digits", 3)),
-                     coef_labels=out.get("coef_labels")) if tabled else None
+                     coef_labels=out.get("coef_labels"), fe_labels=out.get("fe_labels"),
+                     panel=next(iter(panels)) if len(panels) == 1 else None) if tabled else None
     written: list[Path] = []
     targets = out.get("table", "table.md")
     for t in [targets] if isinstance(targets, str) else list(targets):
