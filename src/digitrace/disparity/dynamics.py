@@ -5,8 +5,11 @@ r"""Distribution dynamics: kernel densities per period and (spatial) Markov chai
 .. math:: \hat f_t(x) = \frac{1}{n_t h_t}\sum_i \phi\left(\frac{x - y_{it}}{h_t}\right),
 
 bandwidth by Silverman's rule of thumb (default),
-:math:`h = 0.9\,\min(s, \mathrm{IQR}/1.34)\,n^{-1/5}` (Silverman 1986, eq. 3.31), or Scott's
-:math:`h = 1.06\,s\,n^{-1/5}`, or a fixed number.  ``s`` is the sample standard deviation
+:math:`h = 0.9\,\min(s, \mathrm{IQR}/1.34)\,n^{-1/5}` (Silverman 1986, eq. 3.31), or the
+normal-reference rule :math:`h = 1.06\,s\,n^{-1/5}` (Silverman 1986, eq. 3.28; option
+``"scott"``: note that SciPy's ``gaussian_kde(bw_method="scott")`` uses :math:`s\,n^{-1/5}`
+and statsmodels' ``"scott"`` uses :math:`1.059\min(s, \mathrm{IQR}/1.349)n^{-1/5}`), or a
+fixed number.  ``s`` is the sample standard deviation
 (ddof=1).  The result is the data for 2-D (one curve per period) and 3-D (period × grid
 surface) plots, as in Chinese papers' 核密度 figures.
 
