@@ -54,6 +54,23 @@ def test_hebei_equals_tianjin_2012_is_flagged(eps):
     assert bool(r["adjacent_rows"]) and r["p_chance"] < 0.01
 
 
+def test_long_file_is_recognised_without_variable(eps, data_dir):
+    """layout="auto" reads the EPS long file (variable, province, year, value) as long, so
+    the Hebei = Tianjin 2012 cell is found without passing variable=."""
+    auto = load_panel(data_dir / EPS)
+    assert auto.layout == "long" and set(auto.variables) == set(eps.variables)
+    pd.testing.assert_frame_equal(auto.data, eps.data)
+    assert auto.suspicious[["variable", "year", "value"]].values.tolist() == [[RETAIL, 2012, 3921.4]]
+
+
+def test_panel_with_a_column_named_variable_stays_a_panel(tmp_path):
+    f = tmp_path / "p.csv"
+    pd.DataFrame({"province": ["北京", "天津"], "year": [2020, 2020], "variable": [1.0, 2.0],
+                  "value": [3.0, 4.0]}).to_csv(f, index=False)
+    p = load_panel(f)
+    assert p.layout == "panel" and set(p.variables) == {"variable", "value"}
+
+
 def test_eps_facts_from_manifest(eps, data_dir):
     d = eps.data.set_index(["adcode", "year"])
     # Σ31 population 2019 = 140 384 万人 (MANIFEST-1 §2c)

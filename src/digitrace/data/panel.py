@@ -37,6 +37,8 @@ from .provinces import is_aggregate_label, province_names, province_registry, re
 __all__ = ["Panel", "load_panel", "find_duplicate_series", "PROVINCE_COLUMNS", "YEAR_COLUMNS"]
 
 Layout = Literal["auto", "panel", "long", "wide"]
+#: variable-column names that make ``layout="auto"`` read a file as long (with ``value``)
+LONG_VARIABLE_COLUMNS = ("variable", "indicator", "var", "series", "指标", "指标名称", "变量")
 _LAYOUTS = ("auto", "panel", "long", "wide")
 
 #: province key columns tried in order when ``province=None`` (codes first: most reliable)
@@ -254,6 +256,9 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
     value_vars : list of str, optional
         Variables to keep (default: every numeric, non-key column).
     layout : {"auto", "panel", "long", "wide"}
+        ``"auto"``: long when the file has a ``value`` column, a variable column named as in
+        :data:`LONG_VARIABLE_COLUMNS` and repeated (province, year) keys; otherwise panel
+        when a year column exists, else wide when two or more columns are years.
     name : str
         Variable name for a wide (years-as-columns) file.
     aggregates : {"drop", "error"}
@@ -302,6 +307,12 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
         layout = "long"
     ycol = _find_column(raw, year, YEAR_COLUMNS, "year", p) if layout != "wide" else None
     year_cols = [c for c in raw.columns if _YEAR_COL.match(str(c))]
+    if layout == "auto" and ycol is not None and value in raw.columns:
+        # a long file read without variable=: a variable column next to `value` and
+        # repeated (province, year) keys -> long layout on that column
+        cand = [c for c in raw.columns if str(c).strip().lower() in LONG_VARIABLE_COLUMNS]
+        if cand and raw.duplicated([pcol, ycol]).any():
+            variable, layout = cand[0], "long"
     if layout == "auto":
         layout = "panel" if ycol is not None else ("wide" if len(year_cols) >= 2 else "panel")
     if layout in ("panel", "long") and ycol is None:
