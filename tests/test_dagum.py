@@ -207,3 +207,13 @@ def test_provenance_records_groups_and_weights():
     c = dict(dt.dagum_gini(y, g, weights=np.arange(1.0, y.size + 1)).provenance.inputs)
     assert a["y"] == b["y"] == c["y"]
     assert a["groups"] != b["groups"] and a["weights"] != c["weights"]
+
+
+def test_panel_result_mapping_is_read_only():
+    y, g = _data(1)
+    df = pd.DataFrame({"y": np.r_[y, y * 1.1], "g": np.r_[g, g], "t": np.repeat([1, 2], y.size)})
+    from digitrace.disparity import dagum_gini_panel
+    r = dagum_gini_panel(df, value="y", group="g", time="t")
+    with pytest.raises(TypeError):
+        r.results[3] = r.results[1]
+    assert list(r.results) == [1, 2]

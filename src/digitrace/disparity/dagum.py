@@ -266,6 +266,11 @@ class DagumPanelResult(Result):
 
     results: Mapping[Any, DagumResult]
 
+    def __post_init__(self) -> None:
+        from types import MappingProxyType
+
+        object.__setattr__(self, "results", MappingProxyType(dict(self.results)))
+
     def _series(self, attr: str) -> pd.Series:
         return pd.Series({t: getattr(r, attr) for t, r in self.results.items()}, name=attr)
 
