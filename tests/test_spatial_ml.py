@@ -242,3 +242,14 @@ def test_unmatched_labelled_w_says_how_ids_are_matched(columbus):
         spatial_regression(off, "CRIME", X, w, model="sar", effects=False, tests=False)
     r = spatial_regression(off, "CRIME", X, w, model="sar", ids="POLYID", effects=False, tests=False)
     assert r.params["rho"] == pytest.approx(REF["columbus_sar"]["params"][-1], rel=1e-6)
+
+
+def test_result_is_read_only(fits):
+    r = fits["sdm"]
+    before = r.to_frame()
+    r.params["rho"] = 0.0                      # a copy: the result does not change
+    r.effects.loc["INC", "direct"] = 0.0
+    with pytest.raises(TypeError):
+        r.info["logdet"] = "x"
+    pd.testing.assert_frame_equal(r.to_frame(), before)
+    assert r.effects.loc["INC", "direct"] == pytest.approx(-1.0250, abs=5e-5)

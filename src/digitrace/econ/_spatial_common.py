@@ -281,6 +281,11 @@ class SpatialMLResult(PandasFieldsReadOnly, Result):
     n_periods: int = 1
     info: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        from types import MappingProxyType
+
+        object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+
     @property
     def spatial_param(self) -> str:
         return RHO_NAME[self.model]
