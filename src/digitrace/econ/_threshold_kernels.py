@@ -141,7 +141,8 @@ def zx_cumsum(pre: Presorted, Zw: np.ndarray) -> np.ndarray:
 
 def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.ndarray,
                    Zw: np.ndarray, candidates: np.ndarray, *, rcond: float = 1e-10,
-                   pre: Presorted | None = None, zx_cum: np.ndarray | None = None) -> SearchPath:
+                   pre: Presorted | None = None, zx_cum: np.ndarray | None = None,
+                   pos: np.ndarray | None = None) -> SearchPath:
     """Cumulative-sum representation of :math:`B(\\gamma)` at every candidate.
 
     Parameters
@@ -152,21 +153,27 @@ def prepare_search(x: np.ndarray, q: np.ndarray, codes: np.ndarray, counts: np.n
     Zw : (n, p) fixed regressors, already within-transformed
     candidates : (g,) threshold values to evaluate
     pre, zx_cum : optional caches (:func:`presort`, :func:`zx_cumsum` of ``Zw``)
+    pos : optional (g,) index in sorted q of the last observation <= each candidate
     """
     from scipy.linalg import cho_factor, cho_solve
 
     k = x.shape[1]
     if pre is None:
         pre = presort(x, q, codes, counts)
-    pos = np.searchsorted(pre.qs, candidates, side="right") - 1
+    if pos is None:
+        pos = np.searchsorted(pre.qs, candidates, side="right") - 1
     DQD = pre.dqd_cum[pos]
     p = Zw.shape[1]
     if p:
         C = (zx_cum if zx_cum is not None else zx_cumsum(pre, Zw))[pos]     # (g, p, k)
-        G = np.einsum("np,nq->pq", Zw, Zw, optimize=False)
+        G = Zw.T @ Zw                  # BLAS; threshold() limits it to one thread
         Ginv = cho_solve(cho_factor(G), np.eye(p))
-        GiC = np.einsum("pq,gqk->gpk", Ginv, C, optimize=False)
-        B = DQD - np.einsum("gpk,gpl->gkl", C, GiC, optimize=False)
+        if k == 1:                     # one regime regressor: B(gamma) is a scalar
+            C1 = C[:, :, 0]
+            B = DQD - np.einsum("gp,gp->g", C1 @ Ginv, C1)[:, None, None]
+        else:
+            GiC = np.einsum("pq,gqk->gpk", Ginv, C, optimize=False)
+            B = DQD - np.einsum("gpk,gpl->gkl", C, GiC, optimize=False)
     else:
         Ginv = None
         C = None
@@ -221,22 +228,25 @@ def ssr_path(path: SearchPath, e0: np.ndarray) -> np.ndarray:
     return out[:, 0] if one else out
 
 
-def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
-                  fitted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    r"""S_0 and the SSR path for entity-block bootstrap samples, without refitting.
+@dataclass(frozen=True)
+class BootSamples:
+    """Entity-block bootstrap samples and the parts of the search that depend
+    only on them (shared by every search path of one presort)."""
+
+    Yo: np.ndarray       # (n, R) y^b in the original (entity, time) row order
+    yty: np.ndarray      # (R,) y^b'y^b (transformed)
+    cum_yx: np.ndarray   # (n, R, k) running sum of x * y^b in q order
+
+
+def bootstrap_samples(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
+                      fitted: np.ndarray | None = None) -> BootSamples:
+    r"""Build R bootstrap samples once: :math:`y^b` and :math:`\sum_{q\le\cdot} x\,y^b`.
 
     Sample *r* puts residual block ``blocks[draws[r, i]]`` (length T) on entity
-    *i*'s regressors (balanced panel, rows sorted by entity then time).  The
-    regressors are fixed, so :math:`G = Z^{*\prime}Z^*`, :math:`C(\gamma)` and
-    :math:`B(\gamma)^{-1}` are reused:
-    :math:`\hat\theta^b = G^{-1}Z^{*\prime}y^b`,
-    :math:`a^b(\gamma) = \sum_{q\le\gamma} x\,y^b - C(\gamma)'\hat\theta^b`,
-    :math:`S_0^b = y^{b\prime}y^b - \hat\theta^{b\prime}Z^{*\prime}y^b` and
-    :math:`S^b(\gamma) = S_0^b - a^{b\prime}B^{-1}a^b`.
-
-    ``fitted`` (n,), if given, is added to every sample (within-transformed
-    fitted values of the null model, needed when the null thresholds are
-    re-estimated).  Returns ``(S0 (R,), SSR (R, g))``.
+    *i* (balanced panel, rows sorted by entity then time); ``fitted`` (n,), if
+    given, is added to every sample.  Only ``path.order``, ``path.xs`` and the
+    deletion-transform fields are used, so the result serves every path of the
+    same presort (any earlier thresholds).
     """
     N, T = blocks.shape
     dT = np.ascontiguousarray(draws.T)                                    # (N, R)
@@ -250,11 +260,33 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
     if path.ent is not None:                                             # deletion transform
         ysum = Yo.reshape(N, T, -1).sum(axis=1)                          # (N, R)
         yb = yb - ysum[path.ent] * path.tinv[:, None]
-    # sums of x*y^b between consecutive candidates, then a cumulative sum over candidates
-    last = int(path.pos[-1]) + 1
-    yx = yb[:last, :, None] * path.xs[:last, None, :]                      # (last, R, k)
-    starts = np.r_[0, path.pos[:-1] + 1]
-    araw = np.add.reduceat(yx, starts, axis=0).cumsum(axis=0)            # (g, R, k)
+    cum_yx = np.cumsum(yb[:, :, None] * path.xs[:, None, :], axis=0)    # (n, R, k)
+    return BootSamples(Yo=Yo, yty=yty, cum_yx=cum_yx)
+
+
+def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
+                  fitted: np.ndarray | None = None, *, samples: BootSamples | None = None,
+                  cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""S_0 and the SSR path for entity-block bootstrap samples, without refitting.
+
+    The regressors are fixed, so :math:`G = Z^{*\prime}Z^*`, :math:`C(\gamma)` and
+    :math:`B(\gamma)^{-1}` of ``path`` are reused for every sample:
+    :math:`\hat\theta^b = G^{-1}Z^{*\prime}y^b`,
+    :math:`a^b(\gamma) = \sum_{q\le\gamma} x\,y^b - C(\gamma)'\hat\theta^b`,
+    :math:`S_0^b = y^{b\prime}y^b - \hat\theta^{b\prime}Z^{*\prime}y^b` and
+    :math:`S^b(\gamma) = S_0^b - a^{b\prime}B^{-1}a^b`.
+
+    The samples are those of :func:`bootstrap_samples` (``blocks``, ``draws``,
+    ``fitted``), or columns ``cols`` of a pre-built ``samples`` (then ``draws``
+    and ``fitted`` are ignored).  Returns ``(S0 (R,), SSR (R, g))``.
+    """
+    if samples is None:
+        samples = bootstrap_samples(path, blocks, draws, fitted)
+    if cols is None:
+        Yo, yty, araw = samples.Yo, samples.yty, samples.cum_yx[path.pos]
+    else:
+        Yo, yty = samples.Yo[:, cols], samples.yty[cols]
+        araw = samples.cum_yx[path.pos[:, None], cols[None, :]]          # (g, r, k)
     if path.Ginv is not None:
         zty = path.Zw.T @ Yo                                             # (p, R)
         theta = path.Ginv @ zty

@@ -87,26 +87,39 @@ class ThresholdResult(Result):
         return f"{len(self.thresholds)} threshold(s) [{th}], N={self.nobs}"
 
 
-def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
-                grid: int | None, nmin_between: int | None = None) -> np.ndarray:
-    """Unique values of q leaving >= nmin observations in the outer regimes and
-    >= nmin_between (default nmin) between the candidate and each fixed threshold."""
+def _base_candidates(qs_sorted: np.ndarray, nmin: int,
+                     grid: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Trimmed candidate values (unique q, or a quantile grid) and, for each, the
+    number of observations with q <= value.  Independent of earlier thresholds,
+    so computed once per fit."""
     n = len(qs_sorted)
     u = np.unique(qs_sorted[nmin - 1: n - nmin]) if n - nmin > nmin - 1 else np.array([])
     if grid is not None and len(u) > grid:
         # quantile grid: evenly spaced order statistics inside the trimmed range
         idx = np.round(np.linspace(nmin - 1, n - nmin - 1, grid)).astype(int)
         u = np.unique(qs_sorted[idx])
-    if len(u) == 0:
-        return u
-    bounds = np.sort(np.asarray(fixed, dtype=float))
     below = np.searchsorted(qs_sorted, u, side="right")           # obs with q <= u
     ok = (below >= nmin) & (n - below >= nmin)
+    return u[ok], below[ok]
+
+
+def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
+                grid: int | None, nmin_between: int | None = None, *,
+                base: tuple[np.ndarray, np.ndarray] | None = None,
+                return_pos: bool = False):
+    """Unique values of q leaving >= nmin observations in the outer regimes and
+    >= nmin_between (default nmin) between the candidate and each fixed threshold.
+
+    ``base`` reuses :func:`_base_candidates`; ``return_pos`` also returns each
+    candidate's position in sorted q (index of the last observation <= it).
+    """
+    u, below = base if base is not None else _base_candidates(qs_sorted, nmin, grid)
+    ok = np.ones(len(u), dtype=bool)
     gap = nmin if nmin_between is None else nmin_between
-    for g in bounds:
+    for g in np.sort(np.asarray(fixed, dtype=float)):
         bg = np.searchsorted(qs_sorted, g, side="right")
         ok &= np.abs(below - bg) >= gap
-    return u[ok]
+    return (u[ok], below[ok] - 1) if return_pos else u[ok]
 
 
 _CONTROLLER: list = []
@@ -277,12 +290,13 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
         return np.column_stack([base] + [threshold_cols(g)[0] for g in sorted(fixed)])
 
     paths_cache: dict[tuple, tuple[np.ndarray, K.SearchPath]] = {}
+    base_cand = _base_candidates(qs_sorted, nmin, grid)
 
     def make_path(fixed: Sequence[float], gap: int) -> tuple[np.ndarray, K.SearchPath]:
         key = tuple(sorted(float(g) for g in fixed))
         if (key, gap) in paths_cache:
             return paths_cache[(key, gap)]
-        cand = _candidates(qs_sorted, key, nmin, grid, gap)
+        cand, pos = _candidates(qs_sorted, key, nmin, grid, gap, base=base_cand, return_pos=True)
         if len(cand) < 1:
             raise SpecificationError(
                 f"threshold variable {q!r} has too few unique values for trim={trim}: no candidate "
@@ -290,7 +304,7 @@ def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, 
                 "lower trim or n_thresholds")
         zx = np.concatenate([base_zx] + [threshold_cols(g)[1] for g in key], axis=1)
         path = K.prepare_search(X, Q, codes, counts.astype(float), design(key), cand, pre=pre,
-                                zx_cum=zx)
+                                zx_cum=zx, pos=pos)
         if not path.valid.any():
             raise SpecificationError(
                 f"every candidate threshold of {q!r} gives a singular design; x={xs} may not vary "
@@ -463,6 +477,8 @@ def _bootstrap_F_reestimate(make_path, fitted: np.ndarray, e0: np.ndarray, N: in
         fixed = [() for _ in range(r)]
         s_prev = np.empty(r)
         s_new = np.empty(r)
+        # y^b and its running sums in q order, built once and shared by every path
+        samples = K.bootstrap_samples(make_path(())[1], blocks, draw, fitted)
         for stage in range(1, k + 1):
             groups: dict[tuple, list[int]] = {}
             for i, f in enumerate(fixed):
@@ -470,7 +486,7 @@ def _bootstrap_F_reestimate(make_path, fitted: np.ndarray, e0: np.ndarray, N: in
             for key, members in groups.items():
                 cand, path = make_path(key)
                 idx = np.asarray(members)
-                s_fix, ssr = K.bootstrap_ssr(path, blocks, draw[idx], fitted)
+                s_fix, ssr = K.bootstrap_ssr(path, blocks, draw[idx], samples=samples, cols=idx)
                 j = np.argmin(ssr, axis=1)
                 s_prev[idx] = s_fix
                 s_new[idx] = ssr[np.arange(len(idx)), j]
