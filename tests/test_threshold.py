@@ -187,6 +187,25 @@ def test_bootstrap_kernel_equals_explicit_resampled_refits(k, with_fitted):
         eb = K.residualize(path, yb)
         assert s0[r] == pytest.approx(eb @ eb, rel=1e-10)
         np.testing.assert_allclose(ssr[r], K.ssr_path(path, eb), rtol=1e-9)
+    # shared samples (built once for all replications) and a column subset give the same numbers
+    samples = K.bootstrap_samples(path, e0.reshape(N, T), draws, fitted)
+    cols = np.array([5, 1, 3])
+    s0c, ssrc = K.bootstrap_ssr(path, e0.reshape(N, T), draws[cols], samples=samples, cols=cols)
+    np.testing.assert_allclose(s0c, s0[cols], rtol=1e-12)
+    np.testing.assert_allclose(ssrc, ssr[cols], rtol=1e-12)
+
+
+def test_candidate_positions_match_sorted_q():
+    """_candidates(return_pos=True): pos = index of the last observation <= candidate."""
+    from digitrace.econ.panel_threshold import _base_candidates, _candidates
+
+    qs = np.sort(np.random.default_rng(9).integers(0, 40, size=300).astype(float))   # many ties
+    base = _base_candidates(qs, 6, None)
+    for fixed in ((), (10.0,), (10.0, 30.0)):
+        cand, pos = _candidates(qs, fixed, 6, None, base=base, return_pos=True)
+        np.testing.assert_array_equal(cand, _candidates(qs, fixed, 6, None))
+        np.testing.assert_array_equal(pos, np.searchsorted(qs, cand, side="right") - 1)
+        assert (qs[pos] == cand).all() and (pos + 1 >= 6).all() and (len(qs) - pos - 1 >= 6).all()
 
 
 def test_tests_frame_and_protocol():
