@@ -8,7 +8,7 @@ import pytest
 from digitrace.disparity.convergence import (beta_convergence, sigma_convergence,
                                              spatial_beta_convergence, speed_half_life)
 from digitrace.disparity.dynamics import bandwidth, kde_dynamics, markov, spatial_markov
-from digitrace.errors import DataError
+from digitrace.errors import DataError, SpecificationError
 
 
 def _panel(N=31, T=10, beta=-0.1, seed=0, ids=None):
@@ -111,6 +111,14 @@ def test_spatial_beta(data_dir):
     ols = beta_convergence(df, value="y", unit="u", time="t")
     assert b.beta < 0 and abs(b.beta - ols.beta) < 0.05
     assert "rho" in res.params.index or len(res.params) == 2
+    # province names are matched to the adcodes of the weights (same numbers) ...
+    from digitrace.data.provinces import province_names
+    named = df.assign(u=df["u"].map(province_names("cn")))
+    b2, _ = spatial_beta_convergence(named, value="y", unit="u", time="t", w=w, model="sar")
+    assert b2.beta == pytest.approx(b.beta, abs=1e-12)
+    # ... and units outside W are an error, never silently dropped
+    with pytest.raises(SpecificationError, match="not in the rook weights"):
+        spatial_beta_convergence(df.assign(u=df["u"] + 1), value="y", unit="u", time="t", w=w)
 
 
 def test_bad_input():

@@ -259,7 +259,21 @@ def spatial_beta_convergence(df: pd.DataFrame, *, value: str, unit: str, time: s
     controls = list(controls or [])
     d = _growth_frame(df, value, unit, time, 1, controls)
     W = as_spatial_weights(w)
-    d = d[d[unit].isin(W.ids)]
+    ids = set(W.ids)
+    if not set(d[unit]) <= ids:                 # province names -> adcodes of the weights
+        from ..data.provinces import resolve_provinces
+        from ..errors import UnknownProvinceError
+
+        try:
+            codes = resolve_provinces(d[unit], column=unit)
+            if set(codes) <= ids:
+                d = d.assign(**{unit: codes.to_numpy()})
+        except UnknownProvinceError:
+            pass
+    extra = sorted(set(d[unit]) - ids, key=str)
+    if extra:
+        raise SpecificationError(f"unit(s) {extra[:5]} of column {unit!r} are not in the "
+                                 f"{W.kind} weights (ids such as {list(W.ids)[:3]})")
     res = spatial_panel(d, "growth", ["lny", *controls], W.full(), unit, time, model=model, fe=fe,
                         seed=seed)
     b = float(res.params["lny"])
