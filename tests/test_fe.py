@@ -118,3 +118,36 @@ def test_hetero_conventions(grunfeld):
     # stata: n/(n-K), fixest: (n-1)/(n-K) on the same raw sandwich
     np.testing.assert_allclose((st.se / fx.se) ** 2, 200 / 199, rtol=1e-12)
     assert st.extra_rows["SE"] == "hetero"
+
+
+def test_results_cannot_be_changed_after_the_fact(grunfeld):
+    """Frozen all the way down: pandas fields are copy-on-write copies, dicts and arrays read-only,
+    so a later regtable always shows what was estimated (also threshold, mediation, regtable)."""
+    import dataclasses
+
+    from digitrace.econ.tables import regtable
+
+    r = fe(grunfeld, "invest ~ value + capital | firm")
+    b = float(r.params["value"])
+    r.params["value"] = 99.0                      # changes a copy only
+    r.se.iloc[0] = 0.0
+    assert r.params["value"] == b and r.se["value"] > 0
+    with pytest.raises(TypeError):
+        r.fe_rows["year FE"] = "Yes"
+    with pytest.raises(ValueError):
+        r.resid[0] = 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.nobs = 1
+    assert regtable([r]).to_frame().loc["value"].iloc[0].startswith("0.110")
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"id": np.repeat(np.arange(30), 5), "t": np.tile(np.arange(5), 30),
+                      "q": rng.uniform(size=150), "x": rng.normal(size=150)})
+    d["y"] = d.x * np.where(d.q < .5, 1, -1) + rng.normal(size=150)
+    th = digitrace.threshold(d, "y", "x", "q", "id", "t", bootstrap=0)
+    with pytest.raises(TypeError):
+        th.extra_rows["Threshold γ1"] = "0"
+    th.params.iloc[:] = 0.0
+    assert (th.params != 0).all()
+    tab = regtable([r, th])
+    tab.table.iloc[0, 0] = "tampered"
+    assert tab.to_frame().iloc[0, 0] != "tampered"

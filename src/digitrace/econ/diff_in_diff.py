@@ -32,9 +32,10 @@ import numpy as np
 import pandas as pd
 
 from .._optional import require
-from .._results import Provenance, Result, check_option
+from .._results import Provenance, check_option
 from ..errors import DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
+from ._result_base import EconResult
 from .fixed_effects import FEResult, _demean_multi, fe
 
 Estimator = Literal["twfe", "sunab", "did2s"]
@@ -81,8 +82,8 @@ def _replace(r: FEResult, **kw) -> FEResult:
     return dataclasses.replace(r, **kw)
 
 
-@dataclass(frozen=True, repr=False)
-class EventStudyResult(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class EventStudyResult(EconResult):
     """Event-study coefficients by event time with a joint pre-trend test."""
 
     coefs: pd.DataFrame            # index: event time k; columns estimate, se, lo, hi, p
@@ -255,8 +256,8 @@ def _sunab(d, y, entity, time, controls, cl, rel, never, ks, coh):
     return Rm @ beta, Rm @ Vc @ Rm.T, kept, fit
 
 
-@dataclass(frozen=True, repr=False)
-class PlaceboResult(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class PlaceboResult(EconResult):
     """Randomization-inference placebo for the TWFE DID coefficient."""
 
     actual: float

@@ -37,9 +37,10 @@ import numpy as np
 import pandas as pd
 
 from .._optional import require
-from .._results import Provenance, Result, check_option
+from .._results import Provenance, check_option
 from ..errors import DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
+from ._result_base import EconResult
 
 SSC = Literal["stata", "fixest"]
 VcovType = Literal["iid", "hetero"]
@@ -48,8 +49,8 @@ REFERENCE = ("Bergé, L. (2018). Efficient estimation of maximum likelihood mode
              "(Fischer et al.); Baltagi (2021) Econometric Analysis of Panel Data, ch. 2.")
 
 
-@dataclass(frozen=True, repr=False)
-class FEResult(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class FEResult(EconResult):
     """Frozen result of :func:`fe` (regtable protocol)."""
 
     params: pd.Series

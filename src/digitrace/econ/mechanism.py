@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._results import Provenance, Result
+from .._results import Provenance
 from ..errors import SpecificationError
 from ._panel import check_columns, check_numeric
+from ._result_base import EconResult
 from .fixed_effects import FEResult, _demean_multi, fe
 
 REFERENCE = ("Baron, R. M. & Kenny, D. A. (1986). J. Personality and Social Psychology 51(6), "
@@ -39,8 +40,8 @@ REFERENCE = ("Baron, R. M. & Kenny, D. A. (1986). J. Personality and Social Psyc
              "Cameron, Gelbach & Miller (2008). Review of Economics and Statistics 90(3), 414-427.")
 
 
-@dataclass(frozen=True, repr=False)
-class MediationResult(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class MediationResult(EconResult):
     """Three-step mediation result (regtable protocol: one column of path estimates)."""
 
     steps: tuple[FEResult, FEResult, FEResult]
@@ -188,8 +189,8 @@ def _cluster_bootstrap_ab(data, y, x, m, controls, fes, cluster, reps, seed) -> 
     return out
 
 
-@dataclass(frozen=True, repr=False)
-class ModerationResult(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class ModerationResult(EconResult):
     """FE regression with a centred interaction and marginal effects of ``x`` over ``z``."""
 
     fit: FEResult

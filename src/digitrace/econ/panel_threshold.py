@@ -34,10 +34,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import Provenance, Result, array_sha256, check_option, freeze_array
+from .._results import Provenance, array_sha256, check_option, freeze_array
 from ..errors import DataError, SpecificationError
 from . import _threshold_kernels as K
 from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
+from ._result_base import EconResult
 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster"]
@@ -47,8 +48,8 @@ REFERENCE = ("Hansen, B. E. (1999). Threshold effects in non-dynamic panels: est
              "and inference. Journal of Econometrics 93(2), 345-368.")
 
 
-@dataclass(frozen=True, repr=False)
-class ThresholdResult(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class ThresholdResult(EconResult):
     """Frozen result of :func:`threshold` (follows the regtable protocol)."""
 
     params: pd.Series

@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from .._optional import require
-from .._results import Provenance, Result, check_option, to_markdown
+from .._results import Provenance, check_option, to_markdown
 from ..atomic import atomic_path, atomic_write_text
 from ..errors import SpecificationError
+from ._result_base import EconResult
 
 Lang = Literal["zh", "en"]
 Stat = Literal["se", "t"]
@@ -47,8 +48,8 @@ _TEXT = {
 }
 
 
-@dataclass(frozen=True, repr=False)
-class RegTable(Result):
+@dataclass(frozen=True, repr=False, eq=False)
+class RegTable(EconResult):
     """A rendered regression table; :meth:`to_frame` is the single source."""
 
     table: pd.DataFrame = field(repr=False)
