@@ -112,6 +112,27 @@ def test_demeaning_nonconvergence_is_reported(grunfeld):
         assert means < 1e-8 * np.abs(X).max()
 
 
+def test_pyfixest_nonconvergence_is_a_convergence_error(grunfeld, monkeypatch):
+    """pyfixest's own demeaning failure (real, forced by one iteration) becomes ConvergenceError."""
+    import functools
+    import warnings
+
+    import pyfixest as pf
+
+    from digitrace.errors import ConvergenceError
+
+    real = pf.feols
+
+    def one_iteration(*a, **k):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)   # fixef_maxiter is deprecated
+            return functools.partial(real, fixef_maxiter=1)(*a, **k)
+
+    monkeypatch.setattr(pf, "feols", one_iteration)
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        fe(grunfeld.iloc[::3], "invest ~ value + capital | firm + year")
+
+
 def test_hetero_conventions(grunfeld):
     st = fe(grunfeld, "invest ~ value + capital | firm", vcov="hetero", ssc="stata")
     fx = fe(grunfeld, "invest ~ value + capital | firm", vcov="hetero", ssc="fixest")

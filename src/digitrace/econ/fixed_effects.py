@@ -38,7 +38,7 @@ import pandas as pd
 
 from .._optional import require
 from .._results import Provenance, check_option
-from ..errors import DataError, SpecificationError
+from ..errors import ConvergenceError, DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
 from ._result_base import EconResult
 
@@ -140,8 +140,6 @@ def _demean_multi(X: np.ndarray, data: pd.DataFrame, fes: list[str], iters: int 
             break
     else:
         if len(fes) > 1:
-            from ..errors import ConvergenceError
-
             raise ConvergenceError(f"fixed-effect demeaning did not converge in {iters} iterations")
     return Xd
 
@@ -221,6 +219,10 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
         except Exception as exc:
             if type(exc).__module__.startswith("formulaic"):
                 raise SpecificationError(f"cannot evaluate formula {formula!r}: {exc}") from exc
+            if "demeaning failed" in str(exc).lower():
+                raise ConvergenceError(
+                    f"fixed-effect demeaning did not converge in pyfixest for {formula!r} ({exc}); "
+                    "check for near-redundant or very unbalanced fixed effects") from exc
             raise
     collin = list(getattr(fit, "_collin_vars", []) or [])
     if collin:
@@ -230,6 +232,9 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
     for w in caught:
         if "singular" in str(w.message).lower() or "collinear" in str(w.message).lower():
             raise SpecificationError(f"singular design: {w.message}")
+    for w in caught:       # pass on what pyfixest says about the model (not its own deprecations)
+        if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     n = int(fit._N)
     kx = len(fit.coef())
     k_full, k_nn, any_nested = _fe_dof(data, fes, cluster)
