@@ -166,6 +166,14 @@ def test_lm_tests_equal_explicit_kronecker_formula(cigar):
     assert lm.loc["LM error", "statistic"] == pytest.approx((e @ K @ e / s2) ** 2 / Tw, rel=1e-9)
     # Elhorst (2014, §3.6.2): with two-way FE the robust LM-lag is insignificant, robust LM-error is not
     assert lm.loc["robust LM lag", "p_value"] > 0.05 > lm.loc["robust LM error", "p_value"]
+    # Elhorst's LMsarsem_panel.m projects X out period by period (M_t = I_N - X_t(X_t'X_t)^-1 X_t'),
+    # not with the pooled M above: LM-error is unaffected, LM-lag (via J) differs (47.73 vs 46.90).
+    WXB2 = sum((Wr @ Z[t * 46:(t + 1) * 46] @ b) @ (np.eye(46) - Z[t * 46:(t + 1) * 46] @ np.linalg.solve(
+        Z[t * 46:(t + 1) * 46].T @ Z[t * 46:(t + 1) * 46], Z[t * 46:(t + 1) * 46].T))
+               @ (Wr @ Z[t * 46:(t + 1) * 46] @ b) for t in range(30))
+    J_elhorst = (WXB2 + Tw * s2) / s2
+    assert (e @ K @ y / s2) ** 2 / J_elhorst == pytest.approx(47.725, abs=1e-3)
+    assert lm.loc["LM lag", "statistic"] == pytest.approx(46.9005, abs=1e-3)
 
 
 def test_effects_dense_identity_and_total_formula(cigar):
