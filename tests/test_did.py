@@ -29,6 +29,9 @@ def test_twfe_did_is_fe_with_entity_cluster():
     assert r.params["D"] == ref.params["D"] and r.se["D"] == ref.se["D"]
     assert abs(r.params["D"] - 1.0) < 4 * r.se["D"]
     assert r.model_name == "DID (TWFE)"
+    assert r.provenance.method == "digitrace.econ.did"
+    assert r.provenance.params["treat"] == "D" and r.provenance.params["entity"] == "city"
+    assert r.fe_rows == {"city FE": "Yes", "year FE": "Yes"}
 
 
 @pytest.mark.parametrize("est", ["twfe", "sunab", "did2s"])

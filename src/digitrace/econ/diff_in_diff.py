@@ -57,10 +57,34 @@ def _check_panel(data, cols, entity, time):
 def did(data: pd.DataFrame, y: str, treat: str, entity: str, time: str,
         controls: Sequence[str] = (), cluster: str | None = "__entity__", *,
         ssc: str = "stata") -> FEResult:
-    """Two-way fixed-effects DID: ``y ~ treat + controls | entity + time``.
+    r"""Two-way fixed-effects DID: ``y ~ treat + controls | entity + time``.
 
-    ``treat`` must be 0/1.  ``cluster`` defaults to the entity (pass ``None``
-    for iid SEs).
+    .. math:: y_{it} = \beta D_{it} + w_{it}'\delta + \alpha_i + \lambda_t + u_{it}
+
+    estimated by :func:`~digitrace.econ.fixed_effects.fe`.  Under staggered
+    adoption with heterogeneous effects :math:`\hat\beta` is a weighted average
+    of 2×2 comparisons, some with negative weights (Goodman-Bacon 2021); prefer
+    :func:`event_study` with ``"sunab"`` or ``"did2s"`` then.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel; duplicate (entity, time) keys are an error.
+    y, treat : str
+        Outcome and the 0/1 treatment indicator :math:`D_{it}`.
+    entity, time : str
+        Panel keys (both absorbed as fixed effects).
+    controls : list of str
+        Time-varying controls :math:`w_{it}`.
+    cluster : str or None
+        Cluster variable; defaults to ``entity`` (``None``: iid SEs).
+    ssc : {"stata", "fixest"}
+        Small-sample convention, see :func:`~digitrace.econ.fixed_effects.fe`.
+
+    Returns
+    -------
+    FEResult
+        ``model_name="DID (TWFE)"``; provenance method ``digitrace.econ.did``.
     """
     _check_panel(data, [y, treat, *controls], entity, time)
     check_numeric(data, [y, treat, *controls])
@@ -73,7 +97,11 @@ def did(data: pd.DataFrame, y: str, treat: str, entity: str, time: str,
     cl = entity if cluster == "__entity__" else cluster
     rhs = " + ".join([treat, *controls])
     r = fe(data, f"{y} ~ {rhs} | {entity} + {time}", cluster=cl, ssc=ssc, panel=(entity, time))
-    return _replace(r, model_name="DID (TWFE)")
+    prov = Provenance(method="digitrace.econ.did",
+                      params={**r.provenance.params, "y": y, "treat": treat, "entity": entity,
+                              "time": time, "controls": list(controls)},
+                      inputs=r.provenance.inputs, reference=REFERENCE)
+    return _replace(r, model_name="DID (TWFE)", provenance=prov)
 
 
 def _replace(r: FEResult, **kw) -> FEResult:
