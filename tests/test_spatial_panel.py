@@ -107,6 +107,31 @@ def test_twoways_lee_yu_follows_elhorst_formula(cigar):
     np.testing.assert_allclose(bc.params, tr.params, atol=0.01)
 
 
+def test_information_equals_elhorst_xpx(cigar):
+    """The information matrix used by the Lee-Yu correction and the SEs is Elhorst's analytic
+    ``xpx`` of sar_panel_FE.m, written out term by term (so bc=1 results coincide)."""
+    d, W = cigar
+    N, T = 46, 30
+    Wd = W / W.sum(1, keepdims=True)
+    Wr = sp.csr_matrix(Wd)
+    v = d.sort_values(["year", "state"])[["logc", *X]].to_numpy()
+    Xr = np.column_stack([v[:, 1:], stack_lag(Wr, v[:, 1:], T)])
+    yd, Xd = demean(v[:, 0], N, T, "twoways"), demean(Xr, N, T, "twoways")
+    Wyd = demean(stack_lag(Wr, v[:, 0], T), N, T, "twoways")
+    f = fit_lag(yd, Xd, Wyd, Wr, T, LogDet(Wr))
+    b, p, s2, k = f.beta, f.rho, f.sigma2, f.beta.size
+    WB = Wd @ np.linalg.inv(np.eye(N) - p * Wd)
+    blocks = [Xd[t * N:(t + 1) * N] for t in range(T)]
+    xpx = np.zeros((k + 2, k + 2))
+    xpx[:k, :k] = Xd.T @ Xd / s2
+    xpx[:k, k] = xpx[k, :k] = sum(x.T @ WB @ x @ b for x in blocks) / s2
+    xpx[k, k] = (sum((x @ b) @ WB.T @ WB @ (x @ b) for x in blocks) / s2
+                 + T * np.trace(WB @ WB + WB.T @ WB))
+    xpx[k, k + 1] = xpx[k + 1, k] = T / s2 * np.trace(WB)
+    xpx[k + 1, k + 1] = N * T / (2 * s2 * s2)
+    np.testing.assert_allclose(f.info, xpx, rtol=1e-12)
+
+
 def test_twoways_sdm_regression_snapshot(cigar):
     """digitrace's own output for Elhorst's headline model (SDM, two-way FE, bias-corrected).
 
