@@ -217,3 +217,16 @@ def test_panel_result_mapping_is_read_only():
     with pytest.raises(TypeError):
         r.results[3] = r.results[1]
     assert list(r.results) == [1, 2]
+
+
+def test_frozen_mapping_is_read_only_and_picklable():
+    import pickle
+
+    from digitrace._frozen import FrozenMapping
+
+    m = FrozenMapping({"a": 1})
+    with pytest.raises(TypeError):
+        m["b"] = 2
+    with pytest.raises(AttributeError):
+        m._d = {}
+    assert pickle.loads(pickle.dumps(m)) == {"a": 1}

@@ -8,11 +8,12 @@ so the result itself never changes (cheap: no data is copied on read).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["PandasFieldsReadOnly"]
+__all__ = ["PandasFieldsReadOnly", "FrozenMapping"]
 
 
 class PandasFieldsReadOnly:
@@ -25,3 +26,30 @@ class PandasFieldsReadOnly:
         if isinstance(value, (pd.DataFrame, pd.Series)):
             return value.copy(deep=False)
         return value
+
+
+class FrozenMapping(Mapping):
+    """A read-only, picklable mapping (``types.MappingProxyType`` cannot be pickled)."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, data: Any = ()) -> None:
+        object.__setattr__(self, "_d", dict(data))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("FrozenMapping is read-only")
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._d[key]
+
+    def __iter__(self):
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._d!r})"
+
+    def __reduce__(self):
+        return (FrozenMapping, (self._d,))

@@ -267,9 +267,9 @@ class DagumPanelResult(Result):
     results: Mapping[Any, DagumResult]
 
     def __post_init__(self) -> None:
-        from types import MappingProxyType
+        from .._frozen import FrozenMapping
 
-        object.__setattr__(self, "results", MappingProxyType(dict(self.results)))
+        object.__setattr__(self, "results", FrozenMapping(self.results))
 
     def _series(self, attr: str) -> pd.Series:
         return pd.Series({t: getattr(r, attr) for t, r in self.results.items()}, name=attr)

@@ -19,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
-from .._frozen import PandasFieldsReadOnly
+from .._frozen import FrozenMapping, PandasFieldsReadOnly
 from .._results import Result
 from ..errors import DataError, SpecificationError
 from ._spatial_kernels import effect_moments, stack_lag
@@ -282,9 +282,7 @@ class SpatialMLResult(PandasFieldsReadOnly, Result):
     info: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        from types import MappingProxyType
-
-        object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        object.__setattr__(self, "info", FrozenMapping(self.info))
 
     @property
     def spatial_param(self) -> str:
