@@ -25,13 +25,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._frozen import PandasFieldsReadOnly
+from .._frozen import FrozenMapping, PandasFieldsReadOnly
 from .._results import Provenance, Result, check_option
 from ..errors import DataError, SpecificationError
 from . import kernels as K
@@ -90,8 +89,8 @@ class DrivingModes(PandasFieldsReadOnly, Result):
     label: str = "province_en"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "agreement", MappingProxyType(dict(self.agreement)))
-        object.__setattr__(self, "dimensions", MappingProxyType(dict(self.dimensions)))
+        object.__setattr__(self, "agreement", FrozenMapping(self.agreement))
+        object.__setattr__(self, "dimensions", FrozenMapping(self.dimensions))
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 
+from .._frozen import FrozenMapping
 from ..errors import SpecificationError
 from ..index.spec import IndexSpec, load_spec
 
@@ -60,7 +60,7 @@ class ModeSpec:
         """The one-dimension index spec used to build ``mode``'s composite score."""
         inds = tuple(i for i in self.index.indicators if i.dimension == mode)
         return replace(self.index, name=f"{self.index.name}:{mode}",
-                       dimensions=MappingProxyType({mode: self.index.dimensions[mode]}),
+                       dimensions=FrozenMapping({mode: self.index.dimensions[mode]}),
                        indicators=inds)
 
     def with_method(self, method: str | None) -> ModeSpec:
@@ -69,7 +69,7 @@ class ModeSpec:
             return self
         if method not in METHODS:
             raise SpecificationError(f"method must be one of {METHODS}, got {method!r}")
-        return replace(self, methods=MappingProxyType({m: method for m in MODES}))
+        return replace(self, methods=FrozenMapping({m: method for m in MODES}))
 
     def to_frame(self):
         df = self.index.to_frame().drop(columns="missing")  # modes never apply the index fill policy
@@ -136,5 +136,5 @@ def load_mode_spec(spec: str | Path | ModeSpec = DEFAULT_SPEC) -> ModeSpec:
         if ex.indicator not in ids:
             raise SpecificationError(f"{where}, exclude #{k + 1}: indicator {ex.indicator!r} is not in the spec")
         excl.append(ex)
-    return ModeSpec(index=idx, methods=MappingProxyType(methods), margin=margin, standardise=std,
+    return ModeSpec(index=idx, methods=FrozenMapping(methods), margin=margin, standardise=std,
                     exclusions=tuple(excl))
