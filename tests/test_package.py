@@ -136,3 +136,39 @@ def test_public_econ_names_are_functions_in_any_import_order():
                  "regtable", "spatial_regression"):
         assert inspect.isfunction(getattr(econ, name)), name
         assert inspect.isfunction(getattr(digitrace, name)), name
+
+
+def _series_result_class():
+    import dataclasses
+
+    import pandas as pd
+
+    from digitrace._results import Result
+
+    @dataclasses.dataclass(frozen=True, repr=False)
+    class SeriesResult(Result):
+        params: pd.Series
+
+        def to_frame(self):
+            return self.params.to_frame("value")
+
+    SeriesResult.__qualname__ = "SeriesResult"
+    return SeriesResult
+
+
+SeriesResult = _series_result_class()
+
+
+def test_results_are_immutable_and_picklable():
+    import pickle
+
+    import pandas as pd
+
+    from digitrace._results import Provenance
+
+    r = SeriesResult(pd.Series({"rho": 0.4, "x": 1.0}), provenance=Provenance("t", {"seed": 3}))
+    p = r.params
+    p["rho"] = 0.0                       # changes a copy only (copy-on-write)
+    assert r.params["rho"] == 0.4 and r.to_frame().loc["rho", "value"] == 0.4
+    back = pickle.loads(pickle.dumps(r))
+    assert back.params.equals(r.params) and back.provenance.params["seed"] == 3

@@ -12,11 +12,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal, Mapping
 
 import numpy as np
 import pandas as pd
+
+from ._frozen import FrozenMapping, PandasFieldsReadOnly
 
 SummaryFormat = Literal["text", "markdown", "html"]
 
@@ -79,7 +80,7 @@ class Provenance:
     version: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "params", FrozenMapping(self.params))
         if not self.version:
             from . import __version__
 
@@ -106,11 +107,14 @@ def freeze_array(a: Any) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(PandasFieldsReadOnly):
     """Mixin for frozen result objects.
 
     Subclasses are ``@dataclass(frozen=True)`` and implement :meth:`to_frame`.
-    They may override :meth:`_headline` for a one-line ``repr``.
+    They may override :meth:`_headline` for a one-line ``repr``.  Pandas fields
+    are handed out as copy-on-write copies (:class:`~digitrace._frozen.PandasFieldsReadOnly`),
+    so ``res.params["x"] = 0`` cannot change the result; results pickle (for
+    multiprocessing and Dask).
     """
 
     provenance: Provenance = field(kw_only=True, repr=False, compare=False)

@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 from .._optional import require
-from .._frozen import PandasFieldsReadOnly
 from .._results import Provenance, Result, array_sha256, check_option
 from ..errors import DataError, SpecificationError
 
@@ -79,7 +78,7 @@ def speed_half_life(beta: float, horizon: int = 1) -> tuple[float, float]:
 
 
 @dataclass(frozen=True, repr=False)
-class SigmaResult(PandasFieldsReadOnly, Result):
+class SigmaResult(Result):
     """Per-period dispersion and its time trend."""
 
     table: pd.DataFrame
@@ -136,7 +135,7 @@ def sigma_convergence(df: pd.DataFrame, *, value: str, time: str, group: str | N
 
 
 @dataclass(frozen=True, repr=False)
-class BetaResult(PandasFieldsReadOnly, Result):
+class BetaResult(Result):
     """β-convergence estimate; follows the econ table protocol (``params``, ``se``,
     ``pvalues``, ``nobs``, ``r2``, ``dep_var``, ``fe_rows``, ``extra_rows``, ``model_name``)."""
 

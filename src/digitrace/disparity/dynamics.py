@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from .._optional import require
-from .._frozen import PandasFieldsReadOnly
 from .._results import Provenance, Result, array_sha256, check_option
 from ..errors import DataError
 
@@ -56,7 +55,7 @@ def bandwidth(x: np.ndarray, rule: Rule | float = "silverman") -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class KDEResult(PandasFieldsReadOnly, Result):
+class KDEResult(Result):
     """Densities on a common grid: ``to_frame()`` is long (period, x, density);
     :meth:`surface` is the grid × period matrix for a 3-D plot."""
 
@@ -127,7 +126,7 @@ def _wide(df: pd.DataFrame, value: str, unit: str, time: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, repr=False)
-class MarkovResult(PandasFieldsReadOnly, Result):
+class MarkovResult(Result):
     """Transition counts and probabilities (classic: one k×k matrix; spatial: one per
     lag class), steady states and, for the spatial chain, the homogeneity test."""
 

@@ -39,7 +39,6 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from .._frozen import PandasFieldsReadOnly
 from .._results import Provenance, Result, array_sha256, check_option
 from ..errors import DataError, DataQualityWarning
 from ._checks import as_groups, as_values, as_weights
@@ -103,7 +102,7 @@ def _decompose(y: np.ndarray, w: np.ndarray, codes: list[np.ndarray]) -> list[di
 
 
 @dataclass(frozen=True, repr=False)
-class TheilResult(PandasFieldsReadOnly, Result):
+class TheilResult(Result):
     """Theil T and L with their decomposition.
 
     ``total``, ``between`` and ``within`` refer to the index chosen with ``index=`` (T by

@@ -3,28 +3,27 @@
 ``@dataclass(frozen=True)`` stops rebinding a field, not ``res.params["x"] = 0``,
 ``res.fe_rows["year FE"] = "No"`` or ``res.resid[0] = 1``, any of which would
 silently change every table built later from the result.  :class:`EconResult`
-hands pandas fields out as copy-on-write copies (:class:`PandasFieldsReadOnly`),
-and at construction turns dict fields into read-only mappings and ndarray
+inherits from :class:`~digitrace._results.Result` the copy-on-write hand-out of pandas
+fields, and at construction turns dict fields into read-only, picklable mappings and ndarray
 fields into read-only copies.
 """
 from __future__ import annotations
 
 from dataclasses import fields
-from types import MappingProxyType
 
 import numpy as np
 
-from .._frozen import PandasFieldsReadOnly
+from .._frozen import FrozenMapping
 from .._results import Result, freeze_array
 
 
-class EconResult(PandasFieldsReadOnly, Result):
+class EconResult(Result):
     """Mixin base for ``@dataclass(frozen=True, repr=False, eq=False)`` econ results."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
             v = object.__getattribute__(self, f.name)
             if isinstance(v, dict):
-                object.__setattr__(self, f.name, MappingProxyType(dict(v)))
+                object.__setattr__(self, f.name, FrozenMapping(v))
             elif isinstance(v, np.ndarray) and v.flags.writeable:
                 object.__setattr__(self, f.name, freeze_array(v))

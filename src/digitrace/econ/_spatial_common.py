@@ -19,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
-from .._frozen import FrozenMapping, PandasFieldsReadOnly
+from .._frozen import FrozenMapping
 from .._results import Result
 from ..errors import DataError, SpecificationError
 from ._spatial_kernels import effect_moments, stack_lag
@@ -255,7 +255,7 @@ def sdm_tests(params: np.ndarray, vcov: np.ndarray, b_idx: Sequence[int], t_idx:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class SpatialMLResult(PandasFieldsReadOnly, Result):
+class SpatialMLResult(Result):
     """Result of a spatial ML regression (cross-section or panel).
 
     Attributes follow the econ table protocol: ``params``, ``se``, ``pvalues``,

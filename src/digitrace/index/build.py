@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
+from .._frozen import FrozenMapping
 from typing import Any, Literal
 
 import numpy as np
@@ -67,7 +67,7 @@ class IndexResult(Result):
     stats: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "stats", MappingProxyType(dict(self.stats)))
+        object.__setattr__(self, "stats", FrozenMapping(dict(self.stats)))
 
     def to_frame(self) -> pd.DataFrame:
         return self.scores.copy()

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
+from .._frozen import FrozenMapping
 from typing import Any
 
 from ..errors import SpecificationError
@@ -113,7 +113,7 @@ def load_spec(spec: str | Path | IndexSpec) -> IndexSpec:
     except tomllib.TOMLDecodeError as exc:
         raise SpecificationError(f"{where}: invalid TOML: {exc}") from exc
     head = _req(raw, "index", where)
-    dims = {d["id"]: MappingProxyType(dict(d)) for d in raw.get("dimension", [])}
+    dims = {d["id"]: FrozenMapping(dict(d)) for d in raw.get("dimension", [])}
     inds = []
     seen = set()
     for k, d in enumerate(_req(raw, "indicator", where)):
@@ -147,8 +147,8 @@ def load_spec(spec: str | Path | IndexSpec) -> IndexSpec:
             direction=direction, source=_req(d, "source", w), column=_req(d, "column", w),
             unit=d.get("unit", ""), transform=tr, scale=float(d.get("scale", 1.0)),
             denominator=(den,) if isinstance(den, str) else tuple(den),
-            chain_growth=MappingProxyType(growth), missing=missing,
-            filter=MappingProxyType(dict(d.get("filter", {}))),
+            chain_growth=FrozenMapping(growth), missing=missing,
+            filter=FrozenMapping(dict(d.get("filter", {}))),
             long_variable=(lv,) if isinstance(lv, str) else tuple(lv),
             long_value=d.get("long_value", "value"), note=d.get("note", "")))
     years = tuple(int(y) for y in _req(head, "years", where))
@@ -156,7 +156,7 @@ def load_spec(spec: str | Path | IndexSpec) -> IndexSpec:
         raise SpecificationError(f"{where}: years must be [first, last]")
     return IndexSpec(name=head.get("name", Path(str(spec)).stem), title=head.get("title", ""),
                      years=years, shift=float(head.get("shift", 0.0)),
-                     population=MappingProxyType(dict(raw.get("population", {}))),
+                     population=FrozenMapping(dict(raw.get("population", {}))),
                      area=raw.get("area", {}).get("source", "geo/china_31_provinces.geojson"),
-                     dimensions=MappingProxyType(dims), indicators=tuple(inds),
+                     dimensions=FrozenMapping(dims), indicators=tuple(inds),
                      notes=head.get("notes", ""), path=where)

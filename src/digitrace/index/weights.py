@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
+from .._frozen import FrozenMapping
 from typing import Any, Literal
 
 import numpy as np
@@ -62,7 +62,7 @@ class WeightResult(Result):
     stats: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "stats", MappingProxyType(dict(self.stats)))
+        object.__setattr__(self, "stats", FrozenMapping(dict(self.stats)))
 
     def to_frame(self) -> pd.DataFrame:
         out = self.table.copy()

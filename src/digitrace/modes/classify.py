@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._frozen import FrozenMapping, PandasFieldsReadOnly
+from .._frozen import FrozenMapping
 from .._results import Provenance, Result, check_option
 from ..errors import DataError, SpecificationError
 from . import kernels as K
@@ -44,7 +44,7 @@ REFERENCE = ("Modes: Tian, Industrial Digitalization in China: Literature Review
 
 
 @dataclass(frozen=True, repr=False)
-class DrivingModes(PandasFieldsReadOnly, Result):
+class DrivingModes(Result):
     """Driving modes of every province-year.
 
     Attributes
