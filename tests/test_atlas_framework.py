@@ -82,3 +82,45 @@ def test_unknown_section_is_a_clear_error(data_dir, tmp_path):
 
     with pytest.raises(DigitraceError, match="unknown section"):
         build_atlas(data_dir, tmp_path / "x", sections=["nope"])
+
+
+def test_point_labels_never_overlap_and_stay_inside():
+    """label_points drops a label rather than overlapping another or leaving the axes."""
+    from digitrace.report.sections import _plot
+
+    plt = _plot.plt()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    xs = [0.0, 0.01, 0.02, 0.03, 0.5, 1.0]                   # four points on top of each other
+    ys = [0.0, 0.01, 0.0, 0.01, 0.5, 1.0]
+    ax.scatter(xs, ys)
+    fig.tight_layout()
+    n = _plot.label_points(ax, xs, ys, ["黑龙江省", "吉林省", "辽宁省", "内蒙古", "中间", "right edge label"])
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for t in ax.texts]
+    assert len(boxes) == n and 3 <= n < 6
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    frame = ax.get_window_extent(r)
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)
+    plt.close(fig)
+    assert _plot.short("Manufacture of audio-visual equipment", 12) == "Manufacture…"
+    assert _plot.short("电信", 9) == "电信"
+
+
+def test_year_axes_have_whole_year_ticks():
+    from digitrace.report.sections import _plot
+
+    fig = _plot.lines(pd.DataFrame({"a": [1.0, 2.0, 3.0]}, index=pd.Index([2002.0, 2005.0, 2010.0])), ylabel="y")
+    ticks = [t for t in fig.axes[0].get_xticks() if 2002 <= t <= 2010]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    _plot.plt().close(fig)
+
+
+def test_missing_values_in_nullable_columns_show_as_dash(tmp_path):
+    """Int64 <NA> (e.g. a term never found) renders as the same dash as float NaN; CSV stays empty."""
+    from digitrace.report.atlas import _render_block
+
+    df = pd.DataFrame({"first_year": pd.array([2014, None], dtype="Int64"), "x": [1.5, float("nan")]},
+                      index=pd.Index(["大数据", "区块链"], name="term"))
+    d = _render_block(Table("tab_na", "t", df, (), "m", {}), tmp_path, [])
+    assert "&lt;NA&gt;" not in d["html"] and d["html"].count("—") == 2 and "2014" in d["html"]
+    assert (tmp_path / "tables" / "tab_na.csv").read_text().splitlines()[2] == "区块链,,"

@@ -81,7 +81,7 @@ def test_model_cli_writes_table_and_json(spec_dir, capsys):
     assert fe_json["fe_rows"] == {"prov FE": "Yes", "year FE": "Yes"}
     assert fe_json["provenance"]["method"] == "digitrace.econ.fe"
     md = (spec_dir / "out" / "table.md").read_text(encoding="utf-8")
-    assert "Threshold γ1" in md
+    assert "门槛值 γ1" in md and "面板门槛（Hansen 1999）" in md      # lang = "zh"
     # one row per FE dimension across fe, threshold (no time effects) and mediation
     row = next(line for line in md.splitlines() if line.startswith("| 省份固定效应"))
     assert row.count("是") == 3

@@ -64,6 +64,17 @@ def test_t_stat_and_chinese(models):
     assert "t 值" in t.notes
 
 
+def test_chinese_extra_rows_model_names_and_dep_label(models):
+    """lang="zh" translates the protocol's standard rows; coef_labels also names the dependent variable."""
+    _, m1, m2 = models
+    df = regtable([m1, m2], lang="zh", coef_labels={"invest": "投资"}).to_frame()
+    assert df.loc["被解释变量"].tolist() == ["投资", "投资"]
+    assert df.loc["标准误"].tolist() == ["同方差", "聚类（firm）"]
+    assert df.loc["模型"].tolist() == ["固定效应", "固定效应"]
+    en = regtable([m1, m2]).to_frame()
+    assert en.loc["SE"].tolist() == ["iid", "cluster(firm)"] and en.loc["Model"].tolist() == ["FE", "FE"]
+
+
 def test_star_thresholds():
     class R:
         params = pd.Series({"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0})

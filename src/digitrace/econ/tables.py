@@ -21,6 +21,7 @@ model types; ``fe_labels`` renames a dimension for display.
 from __future__ import annotations
 
 import html as _html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,29 @@ _TEXT = {
            "se": "括号内为标准误", "t": "括号内为 t 值",
            "FE": "固定效应", "Yes": "是", "No": "否"},
 }
+
+
+# Chinese labels for the protocol's English extra-row keys, SE cells and model names
+# (regex, replacement); anything not listed is shown as the estimator wrote it.
+_ZH_ROWS = ((r"^SE$", "标准误"), (r"^Threshold γ(\d+)$", r"门槛值 γ\1 [95% 置信区间]"),
+            (r"^F(\d+) \((\d+) vs (\d+)\)$", r"F\1（\2 对 \3 个门槛）"),
+            (r"^Log-likelihood$", "对数似然值"), (r"^Lee-Yu correction$", "Lee-Yu 偏误校正"),
+            (r"^Pre-trend F$", "平行趋势检验 F"), (r"^Bootstrap (\S+)% CI \(a·b\)$", r"自助法 \1% 置信区间 (a·b)"),
+            (r"^speed θ$", "收敛速度 θ"), (r"^half-life$", "半衰期"))
+_ZH_SE = ((r"^cluster\((.+)\)$", r"聚类（\1）"), (r"^iid$", "同方差"), (r"^hetero$", "异方差稳健"))
+_ZH_MODELS = ((r"^FE$", "固定效应"), (r"^DID \(TWFE\)$", "DID（双向固定效应）"),
+              (r"^Panel threshold \(Hansen 1999\)$", "面板门槛（Hansen 1999）"),
+              (r"^Event study(.*)$", r"事件研究\1"), (r"^Mediation$", "中介效应"), (r"^Moderation$", "调节效应"),
+              (r"^(\w+) panel \(ML\)$", r"\1 空间面板（ML）"), (r"^(\w+) \(ML\)$", r"\1（ML）"))
+
+
+def _translate(text: str, rules: Sequence[tuple[str, str]], lang: str) -> str:
+    if lang != "zh":
+        return text
+    for pat, rep in rules:
+        if re.match(pat, text):
+            return re.sub(pat, rep, text)
+    return text
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -254,7 +278,9 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
     stars : tuple of float
         p-value cut-offs for *, **, *** (default 0.1, 0.05, 0.01).
     coef_labels : dict, optional
-        Rename coefficient rows (e.g. ``{"dig": "数字化水平"}``).
+        Rename coefficient rows and dependent variables (e.g. ``{"dig": "数字化水平"}``).
+        With ``lang="zh"`` the standard extra rows (SE type, thresholds, F tests,
+        log-likelihood, ...) and model names are shown in Chinese.
     keep : list of str, optional
         Only these coefficients, in this order.
     effects : bool
@@ -321,7 +347,7 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         terms = list(keep)
     rows, kinds, index = [], [], []
     index.append(T["dep"])
-    rows.append([str(_get(r, "dep_var", "")) for r in results])
+    rows.append([rename.get(str(_get(r, "dep_var", "")), str(_get(r, "dep_var", ""))) for r in results])
     kinds.append("header")
     for t in terms:
         crow, srow = [], []
@@ -352,8 +378,9 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
     for r in results:
         ex_keys += [k for k in (_get(r, "extra_rows", {}) or {}) if k not in ex_keys]
     for k in ex_keys:
-        rows.append([str((_get(r, "extra_rows", {}) or {}).get(k, "")) for r in results])
-        index.append(k)
+        vals = [str((_get(r, "extra_rows", {}) or {}).get(k, "")) for r in results]
+        rows.append([_translate(v, _ZH_SE, lang) for v in vals] if k == "SE" else vals)
+        index.append(_translate(k, _ZH_ROWS, lang))
         kinds.append("extra")
     rows.append([f"{int(_get(r, 'nobs', 0)):,}" if _get(r, "nobs") is not None else "" for r in results])
     index.append(T["N"])
@@ -363,7 +390,7 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         rows.append([fmt.format(v) if v is not None and np.isfinite(v) else "" for v in r2s])
         index.append(T["R2"])
         kinds.append("stats")
-    rows.append([str(_get(r, "model_name", type(r).__name__)) for r in results])
+    rows.append([_translate(str(_get(r, "model_name", type(r).__name__)), _ZH_MODELS, lang) for r in results])
     index.append(T["model"])
     kinds.append("stats")
     table = pd.DataFrame(rows, index=pd.Index(index), columns=cols)

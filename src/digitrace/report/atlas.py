@@ -84,7 +84,10 @@ def _render_block(block: Any, out: Path, figures_done: list[dict[str, Any]]) -> 
         csv = out / "tables" / f"{block.id}.csv"
         csv.parent.mkdir(parents=True, exist_ok=True)
         block.data.to_csv(csv, index=True, lineterminator="\n", float_format="%.10g")
-        shown = block.data.head(block.max_rows)
+        shown = block.data.head(block.max_rows).copy()
+        for c in shown.columns:    # nullable (Int64, string ...) columns: to_html ignores na_rep for pd.NA
+            if isinstance(shown[c].dtype, pd.api.extensions.ExtensionDtype) and shown[c].isna().any():
+                shown[c] = shown[c].astype(object).fillna("—")
         html = shown.to_html(border=0, classes="tbl", float_format=lambda v: f"{v:,.4g}", na_rep="—")
         return {"kind": "table", "id": block.id, "caption": block.caption, "html": html,
                 "csv": f"tables/{csv.name}", "sources": list(block.sources), "method": block.method,

@@ -97,6 +97,13 @@ def plt():
     return setup_matplotlib()
 
 
+def year_axis(ax) -> None:
+    """Whole-number ticks on the x axis (years, never 2002.5)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def lines(data: pd.DataFrame, *, ylabel: str, title: str = "", labels: dict[str, str] | None = None,
           figsize=(7.5, 3.8), marker: str | None = "o", styles: dict[str, str] | None = None,
           legend_out: bool = False, ylim=None):
@@ -108,10 +115,8 @@ def lines(data: pd.DataFrame, *, ylabel: str, title: str = "", labels: dict[str,
         ax.plot(s.index, s.values, marker=marker, ms=3.5, lw=1.6, color=PALETTE[i % len(PALETTE)],
                 ls=(styles or {}).get(c, "-"), label=(labels or {}).get(c, str(c)))
     ax.set_ylabel(ylabel)
-    if pd.api.types.is_integer_dtype(data.index):
-        from matplotlib.ticker import MaxNLocator
-
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if pd.api.types.is_numeric_dtype(data.index) and np.all(np.mod(data.index.to_numpy(float), 1) == 0):
+        year_axis(ax)
     if title:
         ax.set_title(title, fontsize=11)
     if ylim is not None:
@@ -189,6 +194,41 @@ def stacked_barh(data: pd.DataFrame, *, xlabel: str, title: str = "", labels: di
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def short(text: Any, n: int) -> str:
+    """``text`` cut to ``n`` characters with an ellipsis (never silently mid-word)."""
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip(" ,;(") + "…"
+
+
+# label offsets tried in turn (points; horizontal alignment)
+_OFFSETS = ((4, 3, "left"), (4, -10, "left"), (-4, 3, "right"), (-4, -10, "right"),
+            (4, 12, "left"), (-4, 12, "right"), (4, -19, "left"), (-4, -19, "right"))
+
+
+def label_points(ax, xs: Sequence[float], ys: Sequence[float], texts: Sequence[str], *,
+                 fontsize: float = 7) -> int:
+    """Annotate points so that no two labels overlap and none leaves the axes.
+
+    Labels are placed in the given order (put the important ones first); each
+    tries a few offsets around its point and is dropped when none is free (the
+    CSV behind the figure has every name).  Call after ``fig.tight_layout()``:
+    the check is done in display space.  Returns the number of labels placed.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    placed: list = []
+    for x, y, s in zip(xs, ys, texts):
+        for dx, dy, ha in _OFFSETS:
+            a = ax.annotate(s, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize, ha=ha)
+            bb = a.get_window_extent(renderer)
+            inside = box.x0 <= bb.x0 and bb.x1 <= box.x1 and box.y0 <= bb.y0 and bb.y1 <= box.y1
+            if inside and not any(bb.overlaps(o) for o in placed):
+                placed.append(bb.expanded(1.04, 1.15))
+                break
+            a.remove()
+    return len(placed)
 
 
 def fmt_table(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:

@@ -39,7 +39,7 @@ def build(ctx: Any) -> Section:
     d = long[(long["source"] == "OECD-45") & (long["indicator"] == "direct")]
     heat = d.pivot(index="sector", columns="year", values="value")
     w = 18 if ctx.lang == "zh" else 32
-    heat.index = [f"{c} {str(oecd_names.get(c, ''))[:w]}" for c in heat.index]
+    heat.index = [f"{c} {_plot.short(oecd_names.get(c, ''), w)}" for c in heat.index]
     heat.index.name = "sector"
 
     def draw_heat(m: pd.DataFrame):
@@ -69,14 +69,16 @@ def build(ctx: Any) -> Section:
                    label=t("其他部门", "other sectors"))
         ax.scatter(m.loc[dig, "backward"], m.loc[dig, "forward"], s=sz[dig], c=_plot.PALETTE[1], alpha=.9,
                    edgecolor="k", lw=.5, label=t("数字部门（核心份额 ≥ 0.5）", "digital sectors (core share ≥ 0.5)"))
-        for c, r in m[dig].iterrows():
-            ax.annotate(r["name"][:8 if ctx.lang == "zh" else 20], (r["backward"], r["forward"]), fontsize=7, xytext=(3, 2), textcoords="offset points")
         ax.axhline(1, color="grey", lw=.8)
         ax.axvline(1, color="grey", lw=.8)
         ax.set_xlabel(t("后向关联（影响力系数）", "backward linkage (power of dispersion)"))
         ax.set_ylabel(t("前向关联（感应度系数，Ghosh）", "forward linkage (sensitivity, Ghosh)"))
         ax.legend(fontsize=8, frameon=False)
         fig.tight_layout()
+        # digital sectors, largest output first; labels that would overlap are left out
+        lab = m[dig].sort_values("output", ascending=False)
+        names = [_plot.short(n.replace("Manufacture of ", ""), 9 if ctx.lang == "zh" else 22) for n in lab["name"]]
+        _plot.label_points(ax, lab["backward"], lab["forward"], names)
         return fig
 
     fig_link = Figure("fig_chain_linkages_2020", t("2020 年 153 部门表：后向与前向关联（点大小 = 产出）",
@@ -104,6 +106,18 @@ def build(ctx: Any) -> Section:
     names = {"rnd": t("研发", "R&D"), "production": t("生产", "production"),
              "consumption": t("消费", "consumption"), "collaboration": t("协同", "collaboration")}
 
+    ind_names = {
+        "digital_input_share_rnd": t("研发投入中的数字投入份额", "digital share of R&D inputs"),
+        "direct_intensity_rnd": t("研发部门直接数字投入强度", "direct digital intensity, R&D"),
+        "complete_intensity_manufacturing": t("制造业完全数字投入强度", "complete digital intensity, manufacturing"),
+        "direct_intensity_manufacturing": t("制造业直接数字投入强度", "direct digital intensity, manufacturing"),
+        "direct_intensity_trade_logistics": t("商贸物流直接数字投入强度", "direct digital intensity, trade & logistics"),
+        "fd_digital_content_consumption": t("最终消费的数字增加值含量", "digital VA content of consumption"),
+        "digital_linkage_density": t("数字关联密度", "digital linkage density"),
+        "downstream_reach": t("下游覆盖率", "downstream reach"),
+        "upstream_reach": t("上游覆盖率", "upstream reach"),
+        "extraction_output_loss_share": t("抽取法产出损失", "extraction output loss")}
+
     def draw_ch(m: pd.DataFrame):
         plt = _plot.plt()
         fig, axes = plt.subplots(2, 2, figsize=(10, 6.6))
@@ -115,7 +129,7 @@ def build(ctx: Any) -> Section:
                 g = g.set_index("year")
                 if "OECD-45" in g:
                     s = g["OECD-45"].dropna()
-                    ax.plot(s.index, s.values, "-", color=col, lw=1.5, label=ind)
+                    ax.plot(s.index, s.values, "-", color=col, lw=1.5, label=ind_names.get(ind, ind))
                 nbs = [c2 for c2 in g.columns if str(c2).startswith("NBS")]
                 vals = g[nbs].stack().reset_index()
                 if len(vals):

@@ -48,7 +48,7 @@ def build(ctx: Any) -> Section:
 
     def draw_bars(d: pd.DataFrame):
         w = 16 if ctx.lang == "zh" else 34
-        d = d.set_axis([f"{c} {str(n)[:w]}" for c, n in zip(d.index, d["sector_name"])], axis=0)
+        d = d.set_axis([f"{c} {_plot.short(n, w)}" for c, n in zip(d.index, d["sector_name"])], axis=0)
         return _plot.stacked_barh(d[shares], xlabel=t("数字经济核心产业占比（0–1）", "core digital share (0–1)"),
                                   labels=cat_labels, figsize=(8.5, 0.9 + 0.26 * len(d)))
 

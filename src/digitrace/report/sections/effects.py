@@ -45,6 +45,21 @@ def _panel(ctx: Any) -> tuple[pd.DataFrame, tuple[str, ...]]:
     return df.sort_values(["adcode", "year"]).reset_index(drop=True), tuple(sorted(set(srcs) | {GDP_FILE, POP_FILE}))
 
 
+def _effects_long(eff: pd.DataFrame, names: dict[str, str], t) -> pd.DataFrame:
+    """LeSage–Pace effects as one row per (variable, effect): estimate, SE, 95% CI, p."""
+    kinds = {"direct": t("直接效应", "direct"), "indirect": t("间接效应（溢出）", "indirect (spillover)"),
+             "total": t("总效应", "total")}
+    rows = []
+    for var in eff.index:
+        for k, lab in kinds.items():
+            rows.append({t("变量", "variable"): names.get(var, var), t("效应", "effect"): lab,
+                         t("估计值", "estimate"): eff.loc[var, k], t("标准误", "SE"): eff.loc[var, f"{k}_se"],
+                         t("95% 置信区间下限", "95% CI low"): eff.loc[var, f"{k}_ci_low"],
+                         t("95% 置信区间上限", "95% CI high"): eff.loc[var, f"{k}_ci_high"],
+                         t("p 值", "p"): eff.loc[var, f"{k}_p"]})
+    return pd.DataFrame(rows).set_index([t("变量", "variable"), t("效应", "effect")])
+
+
 def build(ctx: Any) -> Section:
     import digitrace
 
@@ -66,7 +81,8 @@ def build(ctx: Any) -> Section:
              + ("W_index", "W_tertiary_share", "rho")]
     lab_x, lab_c = t("数字化指数", "digitalization index"), t("第三产业占比", "tertiary share")
     coef_labels = {"index": lab_x, "tertiary_share": lab_c, "W_index": f"W × {lab_x}",
-                   "W_tertiary_share": f"W × {lab_c}", "rho": "ρ"}
+                   "W_tertiary_share": f"W × {lab_c}", "rho": "ρ",
+                   "lngdppc": t("人均 GDP 对数", "ln GDP per capita")}
     coef_labels.update({k: k.replace("index", lab_x) for k in coefs if k.startswith("index (")})
     labels = [t("个体固定效应", "entity FE"), t("双向固定效应", "two-way FE"), t("门槛模型", "threshold"), "SDM"]
     # regtable gives one row per FE dimension across model types (the spatial panel's
@@ -122,8 +138,13 @@ def build(ctx: Any) -> Section:
                     {"bootstrap": THRESHOLD_BOOTSTRAP, "seed": THRESHOLD_SEED, "trim": 0.01, "time_effects": True},
                     _plot.fmt_table(lrf, 6), draw_lr)
 
-    tests = thr.tests_frame()
-    eff = sdm.effects if isinstance(sdm.effects, pd.DataFrame) else pd.DataFrame(sdm.effects)
+    tests = thr.tests_frame().rename(columns={"F": "F", "p": t("自助法 p 值", "bootstrap p"),
+                                              "crit10": t("10% 临界值", "10% critical value"),
+                                              "crit5": t("5% 临界值", "5% critical value"),
+                                              "crit1": t("1% 临界值", "1% critical value")})
+    tests.index = [t(f"{i.split(' vs ')[0]} 对 {i.split(' vs ')[1]} 个门槛", f"{i} thresholds") for i in tests.index]
+    tests.index.name = t("检验", "test")
+    eff = _effects_long(sdm.effects, {"index": lab_x, "tertiary_share": lab_c}, t)
     warn = t("<p><strong>示例性设定，非因果估计。</strong>被解释变量为人均 GDP 对数（高质量发展的粗略代理），"
              "解释变量为第 5 节的数字化指数，控制第三产业占比。指数本身包含以 GDP 或人口为分母的指标，二者存在机械相关；"
              "没有工具变量或外生冲击，系数只描述条件相关。"

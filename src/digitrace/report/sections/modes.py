@@ -77,6 +77,8 @@ def build(ctx: Any) -> Section:
                                                     "Year-to-year transition probabilities of the modes (Markov matrix, rows: from)"),
                          t("概率", "probability"), srcs, f"{method}(...).transitions", {**params, "kind": "probability"},
                          _plot.fmt_table(tr, 6), draw_tr))
+    cnt = cnt.rename(index=lambda i: names.get(i, i), columns=lambda c: names.get(c, t("合计", "total") if c == "n" else c))
+    cnt.index.name, cnt.columns.name = t("起始模式", "from"), t("目标模式", "to")
     blocks.append(Table("tab_modes_transition_counts", t("转移次数", "Transition counts"), cnt, srcs,
                         f"{method}(...).transitions", {"kind": "count"}))
 
@@ -100,8 +102,13 @@ def build(ctx: Any) -> Section:
                          t("综合得分，0–1（熵值法）", "composite score, 0–1 (entropy)"), srcs, method, params,
                          _plot.fmt_table(sc, 6), draw_sc))
 
-    agr = pd.DataFrame({"value": dict(res.agreement)})
-    agr.index.name = "measure"
+    measures = {"share": t("一致比例", "agreement share"), "kappa": t("Cohen κ", "Cohen's κ"),
+                "share_nonmixed": t("一致比例（不含混合）", "agreement share (non-mixed)"),
+                "kappa_nonmixed": t("Cohen κ（不含混合）", "Cohen's κ (non-mixed)"),
+                "kmeans_inertia": t("k-means 组内平方和", "k-means inertia"), "n": t("省份-年份数", "province-years"),
+                "n_nonmixed": t("非混合省份-年份数", "non-mixed province-years")}
+    agr = pd.DataFrame({t("数值", "value"): {measures.get(k, k): v for k, v in dict(res.agreement).items()}})
+    agr.index.name = t("指标", "measure")
     blocks.append(Table("tab_modes_agreement", t("稳健性：规则分类与 k-means 的一致性", "Robustness: rule vs k-means agreement"),
                         _plot.fmt_table(agr, 4), srcs, method, params))
     blocks.append(Table("tab_modes_paths", t("各省的模式路径", "Mode path of each province"), res.paths(), srcs,

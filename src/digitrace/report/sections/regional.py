@@ -133,15 +133,16 @@ def build(ctx: Any) -> Section:
         ax.scatter(m["z"], m["lag"], c=col, s=28, edgecolor="k", lw=.3)
         xs = np.linspace(m["z"].min(), m["z"].max(), 2)
         ax.plot(xs, lisa.global_I * xs, color="k", lw=1)
-        for _, r in m.iterrows():
-            if r["label"] != "ns" or abs(r["z"]) > 1.5:
-                ax.annotate(str(r[name]), (r["z"], r["lag"]), fontsize=7, xytext=(3, 2), textcoords="offset points")
         ax.axhline(0, color="grey", lw=.7)
         ax.axvline(0, color="grey", lw=.7)
         ax.set_xlabel(t("标准化指数 z", "standardised index z"))
         ax.set_ylabel(t("空间滞后 Wz", "spatial lag Wz"))
         ax.set_title(f"Moran's I = {lisa.global_I:.3f}", fontsize=10)
         fig.tight_layout()
+        # significant clusters and outliers, farthest from the origin first; no overlapping labels
+        lab = m[(m["label"] != "ns") | (m["z"].abs() > 1.5)]
+        lab = lab.assign(_d=np.hypot(lab["z"], lab["lag"])).sort_values("_d", ascending=False)
+        _plot.label_points(ax, lab["z"], lab["lag"], [str(v) for v in lab[name]])
         return fig
 
     blocks.append(Figure("fig_regional_moran_scatter", t(f"Moran 散点图（{last} 年，rook 邻接）", f"Moran scatter plot ({last}, rook contiguity)"),

@@ -72,6 +72,7 @@ def build(ctx: Any) -> Section:
                     label=lab if lab not in done else None)
             done.add(lab)
         ax.set_ylabel(t("占 GDP %", "% of GDP"))
+        _plot.year_axis(ax)
         ax.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         fig.tight_layout()
         return fig
@@ -100,6 +101,7 @@ def build(ctx: Any) -> Section:
         ax.fill_between(d.index, d["de_lo"], d["de_hi"], color=P[2], alpha=.25, label=t("DE = DI + ID 区间", "DE = DI + ID band"))
         ax.plot(d["id_caict"], "^:", color=P[3], label=t("ID（CAICT 校准）", "ID (caict-calibrated)"))
         ax.set_ylabel(t("万亿元（现价）", "trillion CNY (current prices)"))
+        _plot.year_axis(ax)
         ax.legend(fontsize=8, frameon=False, loc="upper left")
         fig.tight_layout()
         return fig
@@ -117,7 +119,7 @@ def build(ctx: Any) -> Section:
 
     def draw_de(d: pd.DataFrame):
         fig = _plot.lines(d[[c for c in d.columns if c != "caict_published"]], ylabel=t("占 DE %", "% of DE"),
-                          legend_out=True)
+                          legend_out=True, styles={"growth_lb": "--"})   # growth_lb ≈ growth_pz: keep both visible
         ax = fig.axes[0]
         ax.plot(d["caict_published"].dropna(), "*", color="k", ms=11, label=t("CAICT 公开数", "CAICT published"))
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
