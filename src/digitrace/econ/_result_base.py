@@ -9,9 +9,11 @@ fields into read-only copies.
 """
 from __future__ import annotations
 
-from dataclasses import fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
 import numpy as np
+import pandas as pd
 
 from .._frozen import FrozenMapping
 from .._results import Result, freeze_array
@@ -27,3 +29,25 @@ class EconResult(Result):
                 object.__setattr__(self, f.name, FrozenMapping(v))
             elif isinstance(v, np.ndarray) and v.flags.writeable:
                 object.__setattr__(self, f.name, freeze_array(v))
+
+
+@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+class TableResult(EconResult):
+    """The table protocol of :func:`digitrace.econ.regtable`, declared once.
+
+    ``params``, ``se``, ``pvalues`` (Series by term), ``nobs``, ``dep_var``,
+    ``r2``, ``fe_rows`` (``{"<column> FE": "Yes"|"No"}``), ``extra_rows``
+    (label → text) and ``model_name``.  Keyword-only, so estimators add their
+    own fields in any order; a subclass sets its model name with
+    ``model_name: str = field(default="...", kw_only=True)``.
+    """
+
+    params: pd.Series
+    se: pd.Series
+    pvalues: pd.Series
+    nobs: int
+    dep_var: str
+    r2: float | None = None
+    fe_rows: Mapping[str, str] = field(default_factory=dict)
+    extra_rows: Mapping[str, str] = field(default_factory=dict)
+    model_name: str = ""

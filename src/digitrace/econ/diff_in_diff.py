@@ -35,7 +35,7 @@ from .._optional import require
 from .._results import Provenance, check_option
 from ..errors import DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
-from ._result_base import EconResult
+from ._result_base import EconResult, TableResult
 from .fixed_effects import FEResult, _demean_multi, fe
 
 Estimator = Literal["twfe", "sunab", "did2s"]
@@ -111,7 +111,7 @@ def _replace(r: FEResult, **kw) -> FEResult:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class EventStudyResult(EconResult):
+class EventStudyResult(TableResult):
     """Event-study coefficients by event time with a joint pre-trend test."""
 
     coefs: pd.DataFrame            # index: event time k; columns estimate, se, lo, hi, p
@@ -120,15 +120,7 @@ class EventStudyResult(EconResult):
     pretrend_df: tuple[int, int]
     estimator: str
     ref: int
-    params: pd.Series
-    se: pd.Series
-    pvalues: pd.Series
-    nobs: int
-    r2: float | None
-    dep_var: str
-    fe_rows: dict = field(default_factory=dict)
-    extra_rows: dict = field(default_factory=dict)
-    model_name: str = "Event study"
+    model_name: str = field(default="Event study", kw_only=True)
 
     def to_frame(self) -> pd.DataFrame:
         return self.coefs

@@ -40,7 +40,7 @@ from .._optional import require
 from .._results import Provenance, check_option
 from ..errors import ConvergenceError, DataError, SpecificationError
 from ._panel import check_columns, check_numeric, check_unique_keys
-from ._result_base import EconResult
+from ._result_base import TableResult
 
 SSC = Literal["stata", "fixest"]
 VcovType = Literal["iid", "hetero"]
@@ -50,23 +50,15 @@ REFERENCE = ("Bergé, L. (2018). Efficient estimation of maximum likelihood mode
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class FEResult(EconResult):
+class FEResult(TableResult):
     """Frozen result of :func:`fe` (regtable protocol)."""
 
-    params: pd.Series
-    se: pd.Series
-    pvalues: pd.Series
     vcov: pd.DataFrame
-    nobs: int
-    r2: float | None
     r2_within: float | None
-    dep_var: str
     fixed_effects: tuple[str, ...]
     cluster: str | None
     df_resid: int
-    fe_rows: dict = field(default_factory=dict)
-    extra_rows: dict = field(default_factory=dict)
-    model_name: str = "FE"
+    model_name: str = field(default="FE", kw_only=True)
     resid: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -32,7 +32,7 @@ import pandas as pd
 from .._results import Provenance
 from ..errors import SpecificationError
 from ._panel import check_columns, check_numeric
-from ._result_base import EconResult
+from ._result_base import TableResult
 from .fixed_effects import FEResult, _demean_multi, fe
 
 REFERENCE = ("Baron, R. M. & Kenny, D. A. (1986). J. Personality and Social Psychology 51(6), "
@@ -41,7 +41,7 @@ REFERENCE = ("Baron, R. M. & Kenny, D. A. (1986). J. Personality and Social Psyc
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class MediationResult(EconResult):
+class MediationResult(TableResult):
     """Three-step mediation result (regtable protocol: one column of path estimates)."""
 
     steps: tuple[FEResult, FEResult, FEResult]
@@ -54,15 +54,7 @@ class MediationResult(EconResult):
     sobel_p: float
     boot_ci: tuple[float, float]
     boot_se: float
-    params: pd.Series
-    se: pd.Series
-    pvalues: pd.Series
-    nobs: int
-    dep_var: str
-    r2: float | None = None
-    fe_rows: dict = field(default_factory=dict)
-    extra_rows: dict = field(default_factory=dict)
-    model_name: str = "Mediation"
+    model_name: str = field(default="Mediation", kw_only=True)
 
     @property
     def proportion_mediated(self) -> float:
@@ -190,7 +182,7 @@ def _cluster_bootstrap_ab(data, y, x, m, controls, fes, cluster, reps, seed) -> 
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class ModerationResult(EconResult):
+class ModerationResult(TableResult):
     """FE regression with a centred interaction and marginal effects of ``x`` over ``z``."""
 
     fit: FEResult
@@ -198,15 +190,7 @@ class ModerationResult(EconResult):
     x: str
     z: str
     interaction: str
-    params: pd.Series
-    se: pd.Series
-    pvalues: pd.Series
-    nobs: int
-    r2: float | None
-    dep_var: str
-    fe_rows: dict = field(default_factory=dict)
-    extra_rows: dict = field(default_factory=dict)
-    model_name: str = "Moderation"
+    model_name: str = field(default="Moderation", kw_only=True)
 
     def to_frame(self) -> pd.DataFrame:
         return self.fit.to_frame()

@@ -38,7 +38,7 @@ from .._results import Provenance, array_sha256, check_option, freeze_array
 from ..errors import DataError, SpecificationError
 from . import _threshold_kernels as K
 from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
-from ._result_base import EconResult
+from ._result_base import TableResult
 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster"]
@@ -49,12 +49,9 @@ REFERENCE = ("Hansen, B. E. (1999). Threshold effects in non-dynamic panels: est
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class ThresholdResult(EconResult):
+class ThresholdResult(TableResult):
     """Frozen result of :func:`threshold` (follows the regtable protocol)."""
 
-    params: pd.Series
-    se: pd.Series
-    pvalues: pd.Series
     thresholds: tuple[float, ...]
     ci: tuple[tuple[float, float], ...]
     f_stats: tuple[float, ...]
@@ -62,15 +59,10 @@ class ThresholdResult(EconResult):
     crit_values: tuple[tuple[float, float, float], ...]   # 10%, 5%, 1%
     ssr: tuple[float, ...]                                # S_0, S_1, ..., S_K (sequential)
     sigma2: float
-    nobs: int
     n_entities: int
     n_periods: int
-    r2: float | None
-    dep_var: str
     lr_paths: tuple[tuple[np.ndarray, np.ndarray], ...] = field(repr=False, compare=False)
-    fe_rows: dict = field(default_factory=dict)
-    extra_rows: dict = field(default_factory=dict)
-    model_name: str = "Panel threshold"
+    model_name: str = field(default="Panel threshold", kw_only=True)
 
     def to_frame(self) -> pd.DataFrame:
         t = self.params / self.se
@@ -126,6 +118,17 @@ def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
 _CONTROLLER: list = []
 
 
+def _one_blas_thread(func):
+    """Run ``func`` with BLAS limited to one thread (see :func:`_blas_single_thread`)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with _blas_single_thread():
+            return func(*args, **kwargs)
+    return wrapper
+
+
 def _blas_single_thread():
     """Limit BLAS to one thread: tall-skinny products are slower multithreaded."""
     import contextlib
@@ -139,6 +142,7 @@ def _blas_single_thread():
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
+@_one_blas_thread
 def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
               controls: Sequence[str] = (), n_thresholds: int = 1,
               trim: float | Sequence[float] = 0.01,
@@ -201,22 +205,6 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         ``.thresholds``, ``.ci``, ``.f_stats``, ``.p_values``, ``.crit_values``,
         regime coefficients in ``.params`` / ``.se``.
     """
-    with _blas_single_thread():
-        return _threshold_impl(data, y, x, q, entity, time, controls=controls,
-                               n_thresholds=n_thresholds, trim=trim, bootstrap=bootstrap, seed=seed,
-                               sigma=sigma, grid=grid, alpha=alpha, vcov=vcov,
-                               time_effects=time_effects, boot_thresholds=boot_thresholds,
-                               transform=transform)
-
-
-def _threshold_impl(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity: str, time: str,
-              controls: Sequence[str] = (), n_thresholds: int = 1,
-              trim: float | Sequence[float] = 0.01,
-              bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
-              grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
-              time_effects: bool = False, boot_thresholds: BootNull = "reestimate",
-              transform: Transform = "within") -> ThresholdResult:
-    """Implementation of :func:`threshold` (BLAS limited to one thread by the caller)."""
     check_option("sigma", sigma, ("hansen", "xthreg"))
     check_option("vcov", vcov, ("classical", "cluster"))
     check_option("boot_thresholds", boot_thresholds, ("reestimate", "fixed"))
