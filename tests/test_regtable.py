@@ -200,3 +200,7 @@ def test_one_fe_row_per_dimension_across_model_types():
     # without any panel information role labels stay generic rather than being guessed
     alone = regtable([one, sp]).to_frame()
     assert [k for k in alone.index if k.endswith(" FE")] == ["prov FE", "Entity FE", "Time FE"]
+    # fe(..., panel=(entity, time)) declares the panel too
+    keyed = fe(d, "y ~ x | prov + yr", panel=("prov", "yr"))
+    both = regtable([keyed, sp]).to_frame()
+    assert [k for k in both.index if k.endswith(" FE")] == ["prov FE", "yr FE"]

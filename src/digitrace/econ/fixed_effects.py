@@ -260,7 +260,8 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
     extra = {"SE": f"cluster({cluster})" if cluster else vcov}
     prov = Provenance(method="digitrace.econ.fe",
                       params=dict(formula=formula, cluster=cluster, vcov=vcov, ssc=ssc,
-                                  drop_singletons=drop_singletons),
+                                  drop_singletons=drop_singletons,
+                                  **({"entity": panel[0], "time": panel[1]} if panel else {})),
                       inputs=(("data", _frame_sha256(data[used + fes])),),
                       reference=REFERENCE)
     return FEResult(params=params, se=se, pvalues=pv,
