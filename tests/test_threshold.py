@@ -126,6 +126,7 @@ def test_cluster_vcov_and_time_effects_run():
     r = digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, vcov="cluster",
                             time_effects=True)
     assert r.fe_rows["year FE"] == "Yes"
+    assert r.extra_rows["SE"] == "cluster(id)"
     assert np.isfinite(r.se).all()
     assert "ThresholdResult" in repr(r)
 

@@ -396,7 +396,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     pv = 2 * stats.t.sf(np.abs(tt), tdist_df)
     r2 = 1.0 - float(u @ u) / float(Yw @ Yw)
 
-    extra = {}
+    extra = {"SE": f"cluster({entity})" if vcov == "cluster" else "iid"}   # same labels as fe()
     for i, (g, ci) in enumerate(zip(g_sorted, cis), 1):
         extra[f"Threshold γ{i}"] = f"{g:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"
     for k, (f, p) in enumerate(zip(f_stats, p_vals), 1):
