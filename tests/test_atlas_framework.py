@@ -124,3 +124,8 @@ def test_missing_values_in_nullable_columns_show_as_dash(tmp_path):
     d = _render_block(Table("tab_na", "t", df, (), "m", {}), tmp_path, [])
     assert "&lt;NA&gt;" not in d["html"] and d["html"].count("—") == 2 and "2014" in d["html"]
     assert (tmp_path / "tables" / "tab_na.csv").read_text().splitlines()[2] == "区块链,,"
+    # display labels rename columns and index on the page only; the CSV keeps machine names
+    d = _render_block(Table("tab_lab", "t", df, (), "m", {}, labels={"first_year": "首次出现", "term": "词"}),
+                      tmp_path, [])
+    assert "首次出现" in d["html"] and "first_year" not in d["html"] and ">词<" in d["html"]
+    assert (tmp_path / "tables" / "tab_lab.csv").read_text().splitlines()[0] == "term,first_year,x"

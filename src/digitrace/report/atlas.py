@@ -88,6 +88,9 @@ def _render_block(block: Any, out: Path, figures_done: list[dict[str, Any]]) -> 
         for c in shown.columns:    # nullable (Int64, string ...) columns: to_html ignores na_rep for pd.NA
             if isinstance(shown[c].dtype, pd.api.extensions.ExtensionDtype) and shown[c].isna().any():
                 shown[c] = shown[c].astype(object).fillna("—")
+        if block.labels:
+            shown = shown.rename(columns=block.labels)
+            shown.index = shown.index.set_names([block.labels.get(n, n) for n in shown.index.names])
         html = shown.to_html(border=0, classes="tbl", float_format=lambda v: f"{v:,.4g}", na_rep="—")
         return {"kind": "table", "id": block.id, "caption": block.caption, "html": html,
                 "csv": f"tables/{csv.name}", "sources": list(block.sources), "method": block.method,

@@ -66,6 +66,8 @@ class Table:
     max_rows: int = 40
     #: show the table folded (``<details>``); default: folded when longer than 12 rows
     collapsed: bool | None = None
+    #: display names of columns / index levels on the page (the CSV keeps the machine names)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,11 @@ def build(ctx: Any) -> Section:
         "(via GB/T 4754-2017 classes, employment-weighted within sectors; confidence in the table).")
     return Section("concept", t("概念与分类", "Concept and classification"), (
         Table("tab_concept_tree", t("NBS 2021 分类树：大类、中类与小类数", "NBS 2021 tree: major categories, mid and sub counts"),
-              tree_tab, (NBS_FILE,), "digitrace.classify.classification", {"level": None}),
+              tree_tab, (NBS_FILE,), "digitrace.classify.classification", {"level": None},
+              labels={"code": t("代码", "code"), "name": t("名称", "name"), "scope": t("范围", "scope"),
+                      "n_mid": t("中类数", "mid classes"), "n_sub": t("小类数", "sub classes"),
+                      "n_sub_partial": t("部分归属的小类", "partly digital sub classes"),
+                      "confidence": t("置信度", "confidence")}),
         Table("tab_concept_mid", t("32 个中类", "The 32 mid categories"), mid_tab, (NBS_FILE,),
               "digitrace.classify.classification", {"level": "mid"}, max_rows=32),
         fig_bars, fig_mix,
@@ -117,6 +121,10 @@ def build(ctx: Any) -> Section:
               max_rows=40),
         Table("tab_concept_vintages", t("各投入产出表部门口径：含数字经济核心份额的部门数", "Every IO sector list: sectors with a digital-core share"),
               vin_tab, (NBS_FILE,), "digitrace.classify.core_shares", {},
+              labels={"vintage": t("部门口径", "sector list"), "n_sectors": t("部门数", "sectors"),
+                      "n_core_share_gt0": t("核心份额 > 0", "core share > 0"),
+                      "n_core_share_ge_0.5": t("核心份额 ≥ 0.5", "core share ≥ 0.5"),
+                      "n_core_share_1": t("核心份额 = 1", "core share = 1")},
               note=t("nbs122：2002 年 122 部门；nbs42_2005：2005 年 42 部门；nbs41：2010 年 41 部门；nbs42_2015：2015 年 42 部门；nbs42：2017/2018/2020 年 42 部门；nbs149：2017 年 149 部门；nbs153：2018/2020 年 153 部门；oecd45：OECD 45 部门。",
                      "nbs122: 2002, 122 sectors; nbs42_2005: 2005, 42; nbs41: 2010, 41; nbs42_2015: 2015, 42; nbs42: 2017/2018/2020, 42; nbs149: 2017, 149; nbs153: 2018/2020, 153; oecd45: OECD, 45 sectors.")),
         Note(t("<p>置信度规则与份额计算见 <code>docs/classification.md</code>。</p>",

@@ -161,7 +161,10 @@ def build(ctx: Any) -> Section:
                          sc[[name, "label", "quadrant"]], draw_lisa))
     mor = rf[["moran_I", "moran_z", "moran_p", "moran_p_sim"]]
     blocks.append(Table("tab_regional_moran", t("全局 Moran's I（逐年）", "Global Moran's I by year"), _plot.fmt_table(mor, 6),
-                        srcs, "digitrace.index.analysis.regional_analysis", ra_params))
+                        srcs, "digitrace.index.analysis.regional_analysis", ra_params,
+                        labels={"year": t("年份", "year"), "moran_I": "Moran's I", "moran_z": "z",
+                                "moran_p": t("p 值（正态近似）", "p (normal approximation)"),
+                                "moran_p_sim": t("p 值（999 次置换）", "p (999 permutations)")}))
 
     # --- 5. convergence ---------------------------------------------------------------------------
     sig = sigma_convergence(s, value="index", time="year")
@@ -189,6 +192,10 @@ def build(ctx: Any) -> Section:
     blocks.append(Table("tab_regional_convergence", t("收敛检验", "Convergence tests"),
                         _plot.fmt_table(pd.DataFrame(conv).set_index("model"), 6), srcs,
                         "digitrace.disparity.beta_convergence", {"value": "index", "cluster": "adcode"},
+                        labels={"model": t("模型", "model"), "beta": "β", "se": t("标准误", "SE"),
+                                "p_value": t("p 值", "p"), "speed": t("收敛速度", "speed"),
+                                "half_life": t("半衰期（年）", "half-life (years)"), "nobs": t("观测值", "N"),
+                                "fe": t("固定效应", "fixed effects"), "horizon": t("间隔（年）", "horizon (years)")},
                         note=t("β < 0 表示落后省份增长更快；速度 = −ln(1+β)/h，半衰期 = ln2/速度。",
                                "β < 0: lagging provinces grow faster; speed = −ln(1+β)/h, half-life = ln 2/speed.")))
     blocks.append(Note(t(f"<p>指数规格 <code>{_plot.INDEX_SPEC}</code>（18 个指标、5 个维度），熵值法混合面板权重。"
