@@ -133,6 +133,18 @@ def test_pyfixest_nonconvergence_is_a_convergence_error(grunfeld, monkeypatch):
         fe(grunfeld.iloc[::3], "invest ~ value + capital | firm + year")
 
 
+def test_drop_singletons_uses_the_estimation_sample(grunfeld):
+    """With drop_singletons the dof and the cluster count are those of the sample actually used:
+    identical to estimating on the data without the singleton rows."""
+    solo = grunfeld.iloc[[0]].assign(firm="Solo")            # a firm seen once: a singleton
+    d = pd.concat([grunfeld, solo], ignore_index=True)
+    a = fe(d, "invest ~ value + capital | firm + year", cluster="firm", drop_singletons=True)
+    b = fe(grunfeld, "invest ~ value + capital | firm + year", cluster="firm")
+    assert a.nobs == b.nobs == 200 and a.df_resid == b.df_resid
+    np.testing.assert_allclose(a.se, b.se, rtol=1e-10)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-10)
+
+
 def test_hetero_conventions(grunfeld):
     st = fe(grunfeld, "invest ~ value + capital | firm", vcov="hetero", ssc="stata")
     fx = fe(grunfeld, "invest ~ value + capital | firm", vcov="hetero", ssc="fixest")

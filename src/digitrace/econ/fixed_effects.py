@@ -112,6 +112,21 @@ def _fe_dof(data: pd.DataFrame, fes: list[str], cluster: str | None) -> tuple[in
     return full, k_nn, bool(nested)
 
 
+def _singletons(data: pd.DataFrame, fes: list[str]) -> np.ndarray:
+    """Rows dropped as singletons (reghdfe/fixest): repeatedly remove rows whose level
+    of any fixed effect occurs only once among the remaining rows."""
+    drop = np.zeros(len(data), dtype=bool)
+    codes = [pd.factorize(data[f])[0] for f in fes]
+    while True:
+        new = np.zeros(len(data), dtype=bool)
+        for c in codes:
+            counts = np.bincount(c[~drop], minlength=c.max() + 1)
+            new |= ~drop & (counts[c] == 1)
+        if not new.any():
+            return drop
+        drop |= new
+
+
 def _demean_multi(X: np.ndarray, data: pd.DataFrame, fes: list[str], iters: int = 500,
                   tol: float = 1e-11) -> np.ndarray:
     """Alternating projections onto the fixed-effect dimensions (Guimarães & Portugal 2010)."""
@@ -229,12 +244,18 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     n = int(fit._N)
     kx = len(fit.coef())
-    k_full, k_nn, any_nested = _fe_dof(data, fes, cluster)
+    sample = data
+    if drop_singletons and fes:          # degrees of freedom and clusters of the estimation sample
+        sample = data[~_singletons(data, fes)]
+        if len(sample) != n:
+            raise SpecificationError(f"internal: {len(sample)} rows after dropping singletons, "
+                                     f"pyfixest used {n}")
+    k_full, k_nn, any_nested = _fe_dof(sample, fes, cluster)
     K = kx + k_full
     if n - K <= 0:
         raise SpecificationError(f"not enough observations: n={n} but {K} parameters (incl. fixed effects)")
     if cluster:
-        G = int(data[cluster].nunique())
+        G = int(sample[cluster].nunique())
         if G < 2:
             raise SpecificationError(f"cluster variable {cluster!r} has fewer than 2 clusters")
         Ks = kx + k_nn + (1 if any_nested else 0) if ssc == "stata" else kx + k_nn
