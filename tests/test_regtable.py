@@ -200,6 +200,9 @@ def test_one_fe_row_per_dimension_across_model_types():
     # without any panel information role labels stay generic rather than being guessed
     alone = regtable([one, sp]).to_frame()
     assert [k for k in alone.index if k.endswith(" FE")] == ["prov FE", "Entity FE", "Time FE"]
+    # a column that is literally called "Year" is a column, not a role label
+    cap = fe(d.rename(columns={"yr": "Year"}), "y ~ x | prov + Year")
+    assert [k for k in regtable([cap]).to_frame().index if k.endswith(" FE")] == ["prov FE", "Year FE"]
     # fe(..., panel=(entity, time)) declares the panel too
     keyed = fe(d, "y ~ x | prov + yr", panel=("prov", "yr"))
     both = regtable([keyed, sp]).to_frame()

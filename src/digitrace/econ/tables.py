@@ -216,10 +216,13 @@ def fe_dimensions(res: Any, panel: tuple[str, str] | None = None) -> dict[str, s
     own_e, own_t = _declared_panel(res)
     ent = own_e or (panel[0] if panel else None)
     tim = own_t or (panel[1] if panel else None)
+    columns = {str(c) for c in (getattr(res, "fixed_effects", None) or ())}   # fe(): its own columns
     out: dict[str, str] = {}
     for key, val in rows.items():
         dim = str(key)[:-3] if str(key).endswith(" FE") else str(key)
-        if dim in _ENTITY_ROLES:
+        if dim in columns:
+            pass                              # a column that happens to be called "Year" stays "Year"
+        elif dim in _ENTITY_ROLES:
             dim = ent or "Entity"
         elif dim in _TIME_ROLES:
             dim = tim or "Time"
