@@ -216,7 +216,9 @@ def fe_dimensions(res: Any, panel: tuple[str, str] | None = None) -> dict[str, s
     own_e, own_t = _declared_panel(res)
     ent = own_e or (panel[0] if panel else None)
     tim = own_t or (panel[1] if panel else None)
-    columns = {str(c) for c in (getattr(res, "fixed_effects", None) or ())}   # fe(): its own columns
+    prov_params = getattr(getattr(res, "provenance", None), "params", None) or {}
+    columns = {str(c) for c in (*(getattr(res, "fixed_effects", None) or ()),     # fe(), mediation ...:
+                                *(prov_params.get("fixed_effects") or ()))}     # their own FE columns
     out: dict[str, str] = {}
     for key, val in rows.items():
         dim = str(key)[:-3] if str(key).endswith(" FE") else str(key)
