@@ -188,6 +188,12 @@ def test_bootstrap_kernel_equals_explicit_resampled_refits(k, with_fitted):
         eb = K.residualize(path, yb)
         assert s0[r] == pytest.approx(eb @ eb, rel=1e-10)
         np.testing.assert_allclose(ssr[r], K.ssr_path(path, eb), rtol=1e-9)
+    # few candidates (a grid) take the between-candidate sums branch: same identity
+    sparse = K.prepare_search(X, Q, codes, counts, fixed, cand[::10])
+    s0g, ssrg = K.bootstrap_ssr(sparse, e0.reshape(N, T), draws, fitted)
+    for r in range(7):
+        yb = e0.reshape(N, T)[draws[r]].ravel() + (0 if fitted is None else fitted)
+        np.testing.assert_allclose(ssrg[r], K.ssr_path(sparse, K.residualize(sparse, yb)), rtol=1e-9)
     # shared samples (built once for all replications) and a column subset give the same numbers
     samples = K.bootstrap_samples(path, e0.reshape(N, T), draws, fitted)
     cols = np.array([5, 1, 3])

@@ -238,6 +238,27 @@ class BootSamples:
     cum_yx: np.ndarray   # (n, R, k) running sum of x * y^b in q order
 
 
+def _draw(blocks: np.ndarray, draws: np.ndarray,
+          fitted: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """y^b (n, R) in the original row order and y^b'y^b (R,)."""
+    N, T = blocks.shape
+    dT = np.ascontiguousarray(draws.T)                                    # (N, R)
+    Yo = blocks[dT].transpose(0, 2, 1).reshape(N * T, -1)
+    if fitted is None:
+        return Yo, (blocks ** 2).sum(axis=1)[dT].sum(axis=0)
+    Yo = Yo + fitted[:, None]
+    return Yo, np.einsum("nr,nr->r", Yo, Yo, optimize=False)
+
+
+def _in_q_order(path: SearchPath, Yo: np.ndarray, N: int, T: int) -> np.ndarray:
+    """y^b sorted by q (with the deletion-transform correction)."""
+    yb = Yo[path.order]
+    if path.ent is not None:
+        ysum = Yo.reshape(N, T, -1).sum(axis=1)                          # (N, R)
+        yb = yb - ysum[path.ent] * path.tinv[:, None]
+    return yb
+
+
 def bootstrap_samples(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
                       fitted: np.ndarray | None = None) -> BootSamples:
     r"""Build R bootstrap samples once: :math:`y^b` and :math:`\sum_{q\le\cdot} x\,y^b`.
@@ -246,20 +267,12 @@ def bootstrap_samples(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
     *i* (balanced panel, rows sorted by entity then time); ``fitted`` (n,), if
     given, is added to every sample.  Only ``path.order``, ``path.xs`` and the
     deletion-transform fields are used, so the result serves every path of the
-    same presort (any earlier thresholds).
+    same presort (any earlier thresholds): worth it when many paths share the
+    samples (Hansen's re-estimating bootstrap).
     """
     N, T = blocks.shape
-    dT = np.ascontiguousarray(draws.T)                                    # (N, R)
-    Yo = blocks[dT].transpose(0, 2, 1).reshape(N * T, -1)                # y^b, original row order
-    if fitted is None:
-        yty = (blocks ** 2).sum(axis=1)[dT].sum(axis=0)                  # (R,)
-    else:
-        Yo = Yo + fitted[:, None]
-        yty = np.einsum("nr,nr->r", Yo, Yo, optimize=False)
-    yb = Yo[path.order]                                                  # sorted by q
-    if path.ent is not None:                                             # deletion transform
-        ysum = Yo.reshape(N, T, -1).sum(axis=1)                          # (N, R)
-        yb = yb - ysum[path.ent] * path.tinv[:, None]
+    Yo, yty = _draw(blocks, draws, fitted)
+    yb = _in_q_order(path, Yo, N, T)
     cum_yx = np.cumsum(yb[:, :, None] * path.xs[:, None, :], axis=0)    # (n, R, k)
     return BootSamples(Yo=Yo, yty=yty, cum_yx=cum_yx)
 
@@ -281,8 +294,17 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
     and ``fitted`` are ignored).  Returns ``(S0 (R,), SSR (R, g))``.
     """
     if samples is None:
-        samples = bootstrap_samples(path, blocks, draws, fitted)
-    if cols is None:
+        N, T = blocks.shape
+        Yo, yty = _draw(blocks, draws, fitted)
+        yb = _in_q_order(path, Yo, N, T)
+        yx = yb[:, :, None] * path.xs[:, None, :]
+        if 4 * len(path.pos) < len(yb):
+            # few candidates (grid): sums between consecutive candidates, then over candidates
+            starts = np.r_[0, path.pos[:-1] + 1]
+            araw = np.add.reduceat(yx[:int(path.pos[-1]) + 1], starts, axis=0).cumsum(axis=0)
+        else:                      # every unique q: one running sum over the sorted rows
+            araw = np.cumsum(yx, axis=0)[path.pos]
+    elif cols is None:
         Yo, yty, araw = samples.Yo, samples.yty, samples.cum_yx[path.pos]
     else:
         Yo, yty = samples.Yo[:, cols], samples.yty[cols]
