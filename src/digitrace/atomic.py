@@ -11,6 +11,29 @@ from pathlib import Path
 from typing import Iterator
 
 
+def _file_mode(target: Path) -> int:
+    """Permissions for the finished file: the old file's, else 0o666 less the umask.
+
+    ``mkstemp`` creates its file with mode 0o600; without this, every output would be
+    unreadable by co-authors and web servers, unlike a file written with ``open``.
+    """
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        pass
+    mask = None
+    try:  # Linux: read the umask without changing it (os.umask is process-wide, not thread-safe)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                mask = int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    if mask is None:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it over ``path`` on success."""
@@ -21,6 +44,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        if tmp_path.exists():
+            os.chmod(tmp_path, _file_mode(target))
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

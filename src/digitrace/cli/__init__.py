@@ -78,7 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     except _user_error_types() as exc:
         if debug:
             raise
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+            msg = f"{exc.filename}: {exc.strerror.lower()}"   # not "[Errno 21] Is a directory: ..."
+        else:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: {msg}", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:  # unexpected: still one line unless --debug

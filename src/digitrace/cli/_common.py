@@ -9,8 +9,19 @@ import typer
 
 Format = Literal["csv", "json", "md"]
 
+FORMATS = ("csv", "json", "md")
+
+
+def _check_format(value: str) -> str:
+    """Reject an unknown --format when the command line is parsed, before any work is done."""
+    if value not in FORMATS:
+        raise typer.BadParameter(f"must be csv, json or md, got {value!r}")
+    return value
+
+
 DATA_OPTION = typer.Option(None, "--data", help="Data directory (default: $DIGITRACE_DATA or ../shared/data).")
-FORMAT_OPTION = typer.Option("md", "--format", "-f", help="Output format: csv, json or md.")
+FORMAT_OPTION = typer.Option("md", "--format", "-f", help="Output format: csv, json or md.",
+                             callback=_check_format)
 OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout (atomically).")
 
 

@@ -61,7 +61,8 @@ def is_nbs_export(path: str | Path, sheet: str | int = 0) -> bool:
     p = Path(path)
     try:
         if sniff_kind(p) == "csv":
-            head = p.open("rb").read(64)
+            with p.open("rb") as fh:
+                head = fh.read(64)
             return any(head.decode(enc, errors="ignore").lstrip("\ufeff").startswith(_PREAMBLE)
                        for enc in ("utf-8", "gb18030"))
         grid, _ = _grid(p, sheet)

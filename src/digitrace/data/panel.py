@@ -193,6 +193,19 @@ def _numeric_like(s: pd.Series) -> bool:
     return bool(len(txt)) and bool(pd.to_numeric(txt, errors="coerce").notna().all())
 
 
+def _mostly_numeric(s: pd.Series) -> bool:
+    """Text column whose cells are mostly numbers: a variable with stray text cells.
+
+    Such a column is read as a variable so that its text cells raise a ``DataError``
+    naming the line, instead of the whole column being ignored silently.
+    """
+    if pd.api.types.is_numeric_dtype(s) or s.isna().all():
+        return False
+    txt = s.dropna().astype(str).str.strip().str.replace(",", "", regex=False)
+    txt = txt[~txt.str.lower().isin(_NA_MARKERS)]
+    return bool(len(txt)) and float(pd.to_numeric(txt, errors="coerce").notna().mean()) >= 0.5
+
+
 def _cross_check_names(raw: pd.DataFrame, adcode: pd.Series, pcol: str, rows: pd.Series,
                        path: Path) -> tuple[str, ...]:
     """Other province columns (names, codes) must agree with the key column.
@@ -358,7 +371,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
         else:
             cols = list(value_vars) if value_vars is not None else [
                 c for c in raw.columns if c not in keys and c.lower() not in _NAME_LIKE
-                and _numeric_like(raw[c])]
+                and (_numeric_like(raw[c]) or _mostly_numeric(raw[c]))]
             missing = [c for c in cols if c not in raw.columns]
             if missing:
                 raise DataError(f"value_vars not in the file: {missing}", file=p, column=missing[0])
