@@ -90,3 +90,43 @@ def test_atomic_write_keeps_an_existing_files_mode(tmp_path):
     p.chmod(0o640)
     atomic_write_text(p, "new")
     assert p.read_text() == "new" and stat.S_IMODE(p.stat().st_mode) == 0o640
+
+
+@pytest.fixture(scope="module")
+def panel_csv(tmp_path_factory):
+    import numpy as np
+
+    from digitrace.data.provinces import province_registry
+
+    rng = np.random.default_rng(0)
+    rows = []   # converging: ln y moves 30 % of the way to the common mean each year
+    for name in province_registry()["name_cn"]:
+        ln_y = rng.normal(-2, 0.5)
+        for t in range(2015, 2021):
+            rows.append({"province": name, "year": t, "index": float(np.exp(ln_y))})
+            ln_y = ln_y + 0.3 * (-2 - ln_y) + 0.05 + rng.normal(0, 0.02)
+    p = tmp_path_factory.mktemp("acc") / "panel.csv"
+    pd.DataFrame(rows).to_csv(p, index=False)
+    return p
+
+
+def test_convergence_side_outputs_are_labelled(capsys, panel_csv, data_dir):
+    base = ["disparity", "convergence", str(panel_csv), "-u", "province", "--data", str(data_dir)]
+    main(base + ["-k", "sigma"])
+    assert "σ trend (OLS of each measure on year" in capsys.readouterr().err
+    main(base + ["-k", "markov"])
+    err = capsys.readouterr().err
+    assert err.startswith("classes (pooled quantiles): C1: index ≤ ") and "C4: index > " in err
+    main(base + ["-k", "spatial-markov"])
+    err = capsys.readouterr().err
+    assert "homogeneity test (Rey 2001" in err and "chi2" in err
+
+
+def test_spatial_beta_speed_only_on_lny(capsys, panel_csv, data_dir):
+    import json
+
+    main(["disparity", "convergence", str(panel_csv), "-u", "province", "-k", "spatial-beta",
+          "--data", str(data_dir), "-f", "json"])
+    rows = {r["term"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["lny"]["half_life"] > 0 and rows["lny"]["speed"] > 0
+    assert rows["rho"]["half_life"] is None and rows["W_lny"]["speed"] is None

@@ -106,6 +106,7 @@ def register(app: typer.Typer) -> None:
         if kind == "sigma":
             r = cv.sigma_convergence(df, value=value, time=time, group=group)
             emit(r.to_frame(), fmt, out)
+            typer.echo(f"σ trend (OLS of each measure on {time}; slope < 0 = converging):", err=True)
             typer.echo(r.trend.to_string(index=False), err=True)
         elif kind == "beta":
             r = cv.beta_convergence(df, value=value, unit="adcode", time=time, controls=ctrl, fe=fe,
@@ -122,17 +123,33 @@ def register(app: typer.Typer) -> None:
             if kind == "markov":
                 r = dyn.markov(df, value=value, unit="adcode", time=time, k=k)
                 emit(r.probabilities.reset_index(names="from"), fmt, out)
+                typer.echo(_class_bounds(r.cutoffs, value), err=True)
                 return
             w = weights_from_spec(weights, data_dir(data))
             if kind == "spatial-markov":
                 r = dyn.spatial_markov(df, value=value, unit="adcode", time=time, w=w, k=k)
                 emit(r.probabilities.reset_index(), fmt, out)
+                typer.echo(_class_bounds(r.cutoffs, value), err=True)
+                typer.echo("homogeneity test (Rey 2001; H0: transitions do not depend on the "
+                           "neighbours' class):", err=True)
                 typer.echo(r.test.to_string(index=False), err=True)
             else:
                 b, res = cv.spatial_beta_convergence(df, value=value, unit="adcode", time=time, w=w,
                                                      controls=ctrl, model=model)
                 t = b.to_frame().reset_index()
                 t["speed"], t["half_life"], t["nobs"] = b.speed, b.half_life, b.nobs
+                # speed and half-life belong to the ln y coefficient, not to W·ln y or rho
+                t.loc[t[t.columns[0]] != "lny", ["speed", "half_life"]] = float("nan")
                 emit(t, fmt, out)
 
     app.add_typer(dis, name="disparity")
+
+
+def _class_bounds(cutoffs, value: str) -> str:
+    """One line naming the pooled-quantile classes C1..Ck by their bounds."""
+    edges = [float(c) for c in cutoffs]
+    parts = [f"C1: {value} ≤ {edges[0]:.4g}"] if edges else []
+    parts += [f"C{i + 2}: {lo:.4g} < {value} ≤ {hi:.4g}" for i, (lo, hi) in enumerate(zip(edges, edges[1:]))]
+    if edges:
+        parts.append(f"C{len(edges) + 1}: {value} > {edges[-1]:.4g}")
+    return "classes (pooled quantiles): " + "; ".join(parts)
