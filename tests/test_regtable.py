@@ -165,9 +165,9 @@ def test_real_spatial_results_columbus(data_dir):
 
 
 def test_one_fe_row_per_dimension_across_model_types():
-    """fe (formula columns), threshold (entity/time), spatial panel (role labels "Entity FE"/
-    "Time FE") and a one-way model share one Yes/No row per FE dimension."""
-    from digitrace.econ.spatial_panel import spatial_panel
+    """fe (formula columns), threshold and spatial panel (entity/time columns) and a one-way
+    model share one Yes/No row per FE dimension."""
+    from digitrace.econ.spatial_fe_panel import spatial_panel
 
     rng = np.random.default_rng(3)
     N, T = 16, 6
@@ -186,7 +186,7 @@ def test_one_fe_row_per_dimension_across_model_types():
     two = fe(d, "y ~ x | prov + yr", cluster="prov")
     th = threshold(d, "y", "x", "q", "prov", "yr", bootstrap=0, time_effects=True)
     sp = spatial_panel(d, "y", ["x"], W, "prov", "yr", model="sar", fe="twoways", draws=50, seed=0)
-    assert set(sp.fe_rows) == {"Entity FE", "Time FE"}          # role labels, mapped by regtable
+    assert set(sp.fe_rows) == {"prov FE", "yr FE"}              # named after the user's columns
     frame = regtable([one, two, th, sp]).to_frame()
     fe_rows = [k for k in frame.index if k.endswith(" FE")]
     assert fe_rows == ["prov FE", "yr FE"]                    # panel inferred from threshold()
@@ -197,9 +197,10 @@ def test_one_fe_row_per_dimension_across_model_types():
                   fe_labels={"prov": "省份", "yr": "年份"}).to_frame()
     assert zh.loc["省份固定效应"].tolist() == ["是", "是"]
     assert zh.loc["年份固定效应"].tolist() == ["否", "是"]
-    # without any panel information role labels stay generic rather than being guessed
+    # a one-way model next to the spatial panel: the spatial panel names its own columns
     alone = regtable([one, sp]).to_frame()
-    assert [k for k in alone.index if k.endswith(" FE")] == ["prov FE", "Entity FE", "Time FE"]
+    assert [k for k in alone.index if k.endswith(" FE")] == ["prov FE", "yr FE"]
+    assert alone.loc["yr FE"].tolist() == ["No", "Yes"]
     # a column that is literally called "Year" is a column, not a role label
     cap = fe(d.rename(columns={"yr": "Year"}), "y ~ x | prov + Year")
     assert [k for k in regtable([cap]).to_frame().index if k.endswith(" FE")] == ["prov FE", "Year FE"]

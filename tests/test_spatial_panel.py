@@ -18,7 +18,7 @@ import digitrace
 from digitrace.econ import spatial_panel
 from digitrace.econ._spatial_fit import fit_error, fit_lag
 from digitrace.econ._spatial_kernels import LogDet, stack_lag
-from digitrace.econ.spatial_panel import demean, orthonormal_complement, panel_lm_tests
+from digitrace.econ.spatial_fe_panel import demean, orthonormal_complement, panel_lm_tests
 from digitrace.errors import DataError, SpecificationError
 
 HERE = Path(__file__).parent / "reference" / "spatial_econ"
@@ -256,7 +256,7 @@ def test_labelled_weights_and_top_level_api(cigar):
     c = digitrace.spatial_panel(d, "logc", X, W, "state", "year", model="sar", fe="entity",
                                 effects=False, tests=False)
     pd.testing.assert_series_equal(a.params, c.params)
-    assert a.fe_rows == {"Entity FE": "Yes", "Time FE": "No"}
+    assert a.fe_rows == {"state FE": "Yes", "year FE": "No"}   # named after the user's columns
     assert a.nobs == 1380 and a.n_units == 46 and a.n_periods == 30
     assert "Lee-Yu correction" in a.extra_rows
 
@@ -291,7 +291,7 @@ def test_regtable_accepts_spatial_results(cigar):
     b = fit(cigar, model="sem", fe="entity")
     out = regtable([a, b])
     text = out if isinstance(out, str) else str(getattr(out, "to_markdown", lambda: out)())
-    for label in ("rho", "lambda", "Entity FE", "Time FE", "W_logp"):
+    for label in ("rho", "lambda", "state FE", "year FE", "W_logp"):
         assert label in text
 
 

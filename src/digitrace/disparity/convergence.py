@@ -252,7 +252,7 @@ def spatial_beta_convergence(df: pd.DataFrame, *, value: str, unit: str, time: s
     annual growth).  Returns ``(BetaResult, SpatialMLResult)``; the β is the coefficient on
     :math:`\\ln y_{it}` (for SDM its direct/indirect effects are in the second result).
     """
-    from ..econ.spatial_panel import spatial_panel
+    from ..econ.spatial_fe_panel import spatial_panel
     from ..spatial.weights import as_spatial_weights
 
     controls = list(controls or [])

@@ -24,7 +24,7 @@ _LAZY = {
     "placebo_did": "digitrace.econ.diff_in_diff",
     "regtable": "digitrace.econ.tables",
     "spatial_regression": "digitrace.econ.spatial_ml",
-    "spatial_panel": "digitrace.econ.spatial_panel",
+    "spatial_panel": "digitrace.econ.spatial_fe_panel",
 }
 
 

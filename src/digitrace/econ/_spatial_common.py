@@ -305,8 +305,11 @@ class SpatialMLResult(Result):
     def fe_rows(self) -> dict[str, str]:
         if self.n_periods == 1 and self.fe == "none":
             return {}
-        return {"Entity FE": "Yes" if self.fe in ("entity", "twoways") else "No",
-                "Time FE": "Yes" if self.fe in ("time", "twoways") else "No"}
+        ent = self.provenance.params.get("entity")
+        tim = self.provenance.params.get("time")
+        # named after the user's columns (as fe() and threshold() do) when known
+        return {f"{ent} FE" if ent else "Entity FE": "Yes" if self.fe in ("entity", "twoways") else "No",
+                f"{tim} FE" if tim else "Time FE": "Yes" if self.fe in ("time", "twoways") else "No"}
 
     @property
     def extra_rows(self) -> dict[str, str]:

@@ -259,7 +259,7 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
         method="digitrace.econ.spatial_panel",
         params={"model": model, "y": y, "x": xs, "fe": fe, "lee_yu": lee_yu,
                 "row_standardize": row_standardize, "draws": draws, "seed": seed,
-                "logdet": ld.method, "N": N, "T": T},
+                "logdet": ld.method, "N": N, "T": T, "entity": entity, "time": time},
         inputs=(("data", array_sha256(vals)), ("W", sparse_sha256(Wm))),
         reference="Elhorst (2014) Spatial Econometrics, ch. 3; Lee & Yu (2010) J. Econometrics 154; "
                   "LeSage & Pace (2009)")
@@ -271,15 +271,3 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
               "information": "observed" if fit.observed_info else "expected",
               "entities": ents, "periods": pers},
         provenance=prov)
-
-
-class _CallableModule(__import__("types").ModuleType):
-    """The function shares this module's name; once the submodule is imported,
-    ``digitrace.econ.spatial_panel`` resolves to the module, so make the module
-    call the function (keeps ``digitrace.spatial_panel(...)`` working)."""
-
-    def __call__(self, *args, **kwargs):
-        return spatial_panel(*args, **kwargs)
-
-
-__import__("sys").modules[__name__].__class__ = _CallableModule

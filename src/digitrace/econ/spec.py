@@ -44,7 +44,7 @@ MODELS = {
     "event_study": ("digitrace.econ.diff_in_diff", "event_study"),
     "placebo_did": ("digitrace.econ.diff_in_diff", "placebo_did"),
     "spatial_regression": ("digitrace.econ.spatial_ml", "spatial_regression"),
-    "spatial_panel": ("digitrace.econ.spatial_panel", "spatial_panel"),
+    "spatial_panel": ("digitrace.econ.spatial_fe_panel", "spatial_panel"),
 }
 _EXTRA_FIELDS = ("thresholds", "ci", "f_stats", "p_values", "crit_values", "sigma2", "indirect",
                  "sobel_z", "sobel_p", "boot_ci", "boot_se", "pretrend_F", "pretrend_p", "actual",
