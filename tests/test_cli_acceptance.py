@@ -130,3 +130,41 @@ def test_spatial_beta_speed_only_on_lny(capsys, panel_csv, data_dir):
     rows = {r["term"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["lny"]["half_life"] > 0 and rows["lny"]["speed"] > 0
     assert rows["rho"]["half_life"] is None and rows["W_lny"]["speed"] is None
+
+
+def test_lisa_table_names_provinces_and_islands_have_no_p(capsys, panel_csv, data_dir):
+    import json
+
+    args = ["spatial", "moran", str(panel_csv), "-u", "province", "--local", "-w", "rook",
+            "-p", "99", "--data", str(data_dir), "-f", "json"]
+    main(args)
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows[110000]["province"] == "北京"
+    hainan = rows[460000]
+    assert hainan["label"] == "island" and hainan["p_sim"] is None and hainan["p_analytic"] is None
+    main(args)   # default seed: the same p_sim on every run
+    again = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert [r["p_sim"] for r in again.values()] == [r["p_sim"] for r in rows.values()]
+
+
+def test_dagum_bootstrap_is_reproducible_by_default(capsys, panel_csv):
+    args = ["disparity", "dagum", str(panel_csv), "-u", "province", "-b", "49", "-f", "csv"]
+    main(args)
+    first = capsys.readouterr().out
+    main(args)
+    assert capsys.readouterr().out == first and "ci_low" in first
+
+
+def test_beta_speed_only_on_lny_with_controls(capsys, panel_csv, tmp_path):
+    import json
+
+    d = pd.read_csv(panel_csv)
+    import numpy as np
+
+    d["x"] = np.random.default_rng(3).normal(size=len(d))
+    p = tmp_path / "c.csv"
+    d.to_csv(p, index=False)
+    main(["disparity", "convergence", str(p), "-u", "province", "-k", "beta", "--controls", "x",
+          "-f", "json"])
+    rows = {r["term"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["lny"]["half_life"] > 0 and rows["x"]["half_life"] is None

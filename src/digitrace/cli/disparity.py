@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         unit: str = UNIT,
         weight: str | None = typer.Option(None, "--weight", help="Population-weight column."),
         bootstrap: int = typer.Option(0, "--bootstrap", "-b", help="Bootstrap replications (e.g. 999)."),
-        seed: int | None = typer.Option(None, "--seed", help="Random seed for the bootstrap."),
+        seed: int = typer.Option(0, "--seed", help="Random seed for the bootstrap (results are reproducible)."),
         table: str = typer.Option("wide", "--table",
                                   help="wide (one row per period) or long (every term; always "
                                        "long with --bootstrap, which adds ci_low, ci_high, se)."),
@@ -113,6 +113,8 @@ def register(app: typer.Typer) -> None:
                                     horizon=horizon)
             t = r.to_frame().reset_index()
             t["speed"], t["half_life"], t["nobs"], t["fe"] = r.speed, r.half_life, r.nobs, r.fe
+            # speed and half-life belong to the ln y coefficient, not to the controls
+            t.loc[t[t.columns[0]] != "lny", ["speed", "half_life"]] = float("nan")
             emit(t, fmt, out)
         elif kind == "kde":
             emit(dyn.kde_dynamics(df, value=value, time=time).to_frame(), fmt, out)

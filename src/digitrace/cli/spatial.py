@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         year: str | None = typer.Option(None, "--year", help="Period for --local (default: the last)."),
         permutations: int = typer.Option(999, "--permutations", "-p",
                                          help="Random permutations for p_sim (0 = none)."),
-        seed: int | None = typer.Option(None, "--seed", help="Seed of the permutations (reproducible p_sim)."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the permutations (p_sim is reproducible)."),
         alpha: float = typer.Option(0.05, "--alpha", help="LISA significance level."),
         data: Path | None = DATA_OPTION,
         fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION,
@@ -62,7 +62,15 @@ def register(app: typer.Typer) -> None:
             sub = df[df[time] == t]
             y = pd.Series(sub[value].to_numpy(dtype=float), index=sub["adcode"].to_list(), name=value)
             r = local_moran(y, w, permutations=permutations, seed=seed, alpha=alpha)
-        emit(r.to_frame().assign(period=t), fmt, out)
+        table = r.to_frame().assign(period=t)
+        if r.islands:  # no neighbours: no test (the permutation p of a constant 0 is meaningless)
+            isl = table["label"] == "island"
+            table.loc[isl, [c for c in ("p_analytic", "p_sim", "z_sim") if c in table]] = float("nan")
+        from ..data.provinces import province_registry
+
+        names = province_registry().set_index("adcode")["name_cn"]
+        table.insert(1, "province", table["id"].map(names))
+        emit(table, fmt, out)
         counts = pd.Series(r.labels).value_counts().to_dict()
         typer.echo(f"{t}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
 
