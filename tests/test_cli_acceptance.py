@@ -26,9 +26,9 @@ def test_bad_format_is_rejected_before_any_work(capsys, monkeypatch):
         raise AssertionError("the checks ran before --format was validated")
 
     monkeypatch.setattr(check, "run_checks", boom)
-    code, out, err = _run(capsys, ["data", "check", "-f", "xlsx"])
+    code, out, err = _run(capsys, ["data", "check", "-f", "xls"])
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "csv, json or md" in err and "'xlsx'" in err
+    assert err.count("\n") == 1 and "csv, json or md" in err and "'xls'" in err
 
 
 def test_directory_instead_of_file_is_a_plain_message(capsys, tmp_path):
@@ -168,3 +168,40 @@ def test_beta_speed_only_on_lny_with_controls(capsys, panel_csv, tmp_path):
           "-f", "json"])
     rows = {r["term"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["lny"]["half_life"] > 0 and rows["x"]["half_life"] is None
+
+
+def test_out_suffix_picks_the_format(capsys, tmp_path):
+    # `--out x.csv` without -f used to write a Markdown table into x.csv
+    main(["data", "provinces", "-o", str(tmp_path / "p.csv")])
+    d = pd.read_csv(tmp_path / "p.csv")
+    assert len(d) == 31 and "adcode" in d.columns
+    main(["data", "provinces", "-o", str(tmp_path / "p.json")])
+    assert len(pd.read_json(tmp_path / "p.json")) == 31
+    main(["data", "provinces", "-o", str(tmp_path / "p.txt")])
+    assert (tmp_path / "p.txt").read_text(encoding="utf-8").startswith("| adcode |")
+    main(["data", "provinces", "-f", "csv", "-o", str(tmp_path / "p.md")])   # -f wins
+    assert (tmp_path / "p.md").read_text(encoding="utf-8").startswith("adcode,")
+
+
+def test_stata_and_excel_outputs(capsys, tmp_path, panel_csv):
+    main(["disparity", "dagum", str(panel_csv), "-u", "province", "-o", str(tmp_path / "g.dta")])
+    main(["disparity", "dagum", str(panel_csv), "-u", "province", "-o", str(tmp_path / "g.xlsx")])
+    main(["disparity", "dagum", str(panel_csv), "-u", "province", "-o", str(tmp_path / "g.csv")])
+    ref = pd.read_csv(tmp_path / "g.csv")
+    dta = pd.read_stata(tmp_path / "g.dta")
+    xl = pd.read_excel(tmp_path / "g.xlsx")
+    assert list(dta.columns) == list(ref.columns) == list(xl.columns)
+    assert dta["G"].to_numpy() == pytest.approx(ref["G"].to_numpy(), rel=1e-12)
+    assert xl["G_nb"].to_numpy() == pytest.approx(ref["G_nb"].to_numpy(), rel=1e-12)
+    code, out, err = _run(capsys, ["data", "provinces", "-f", "dta"])
+    assert code == 2 and out == "" and "--out" in err
+
+
+def test_chain_both_tables_on_stdout(capsys):
+    import json
+
+    code, _, err = _run(capsys, ["chain", "--sources", "nbs", "-f", "csv"])
+    assert code == 2 and "--what long" in err and err.startswith("error:")
+    main(["chain", "--sources", "nbs", "--no-text", "-f", "json"])
+    d = json.loads(capsys.readouterr().out)        # one JSON document, not two
+    assert set(d) == {"long", "channels"} and d["long"] and d["channels"]

@@ -33,7 +33,11 @@ def register(app: typer.Typer) -> None:
         srcs = tuple(s.strip() for s in sources.split(",") if s.strip())
         if what not in ("long", "channels", "both"):
             raise SpecificationError(f"--what must be long, channels or both, got {what!r}")
-        with Progress(transient=True, console=Console(stderr=True)) as bar:  # stdout stays clean
+        if what == "both" and out is None and fmt in ("csv", "xlsx", "dta"):
+            raise SpecificationError(f"--what both prints two tables, which -f {fmt} cannot hold "
+                                     "on stdout: use --what long, --what channels or --out FILE")
+        console = Console(stderr=True)   # stdout stays clean; no bar (nor blank line) when piped
+        with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
             task = bar.add_task("chain", total=None)
             res = chain_panel(data, sources=srcs, threshold=threshold, tau=tau,
                               progress=lambda label: bar.update(task, description=label, advance=1))
@@ -47,6 +51,15 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             emit(long, fmt, out)
             emit(channels, fmt, out.with_name(f"{out.stem}_channels{out.suffix}"))
+            return
+        if what == "both" and fmt == "json":
+            import json
+
+            from ._common import render
+
+            typer.echo(json.dumps({"long": json.loads(render(long, "json")),
+                                   "channels": json.loads(render(channels, "json"))},
+                                  ensure_ascii=False, indent=1))
             return
         if what in ("long", "both"):
             emit(long, fmt, None)

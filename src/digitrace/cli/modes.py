@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
 
             from ..modes import sector_modes
 
-            with Progress(transient=True, console=_stderr_console()) as bar:
+            console = _stderr_console()   # no bar (nor blank line) when stderr is not a terminal
+            with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
                 task = bar.add_task("IO tables", total=None)
                 res = sector_modes(data, progress=lambda s: bar.update(task, description=s), **kw)
         tables = {
