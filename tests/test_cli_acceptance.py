@@ -205,3 +205,40 @@ def test_chain_both_tables_on_stdout(capsys):
     main(["chain", "--sources", "nbs", "--no-text", "-f", "json"])
     d = json.loads(capsys.readouterr().out)        # one JSON document, not two
     assert set(d) == {"long", "channels"} and d["long"] and d["channels"]
+
+
+def test_version_and_debug_anywhere(capsys, tmp_path):
+    main(["--version"])
+    from digitrace import __version__
+
+    assert capsys.readouterr().out == f"digitrace {__version__}\n"
+    missing = str(tmp_path / "missing.csv")
+    with pytest.raises(Exception) as exc:       # --debug after the command: the real error, raised
+        main(["io", "summary", missing, "--debug"])
+    assert "missing.csv" in str(exc.value) and "No such option" not in str(exc.value)
+
+
+def test_short_options_are_consistent():
+    import typer.main
+
+    from digitrace.cli import build_app
+
+    root = typer.main.get_command(build_app())
+
+    def commands(cmd, path=()):
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                yield from commands(sub, (*path, name))
+        else:
+            yield path, cmd
+
+    for path, cmd in commands(root):
+        for p in cmd.params:
+            opts = set(p.opts)
+            if "--out" in opts:
+                assert "-o" in opts, f"digitrace {' '.join(path)}: --out without -o"
+            if "--format" in opts:
+                assert "-f" in opts, f"digitrace {' '.join(path)}: --format without -f"
+            if "--what" in opts:
+                assert "-w" in opts, f"digitrace {' '.join(path)}: --what without -w"

@@ -21,8 +21,18 @@ TOPICS = ("data", "io", "classify", "accounts", "index", "disparity", "spatial",
 _STATE = {"debug": False}
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"digitrace {__version__}")
+        raise typer.Exit()
+
+
 def _root_callback(
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors (anywhere on the line)."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.",
+                                 callback=_show_version, is_eager=True),
 ) -> None:
     """digitrace: China's industrial digitalization, measured and explained."""
     _STATE["debug"] = debug
@@ -59,6 +69,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if debug:  # accepted anywhere on the line, not only before the command
+        args = ["--debug", *(a for a in args if a != "--debug")]
     app = build_app()
     try:
         rc = app(args=args, prog_name="digitrace", standalone_mode=False)

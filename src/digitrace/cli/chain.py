@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         out: Optional[Path] = typer.Option(None, "--out", "-o",
                                            help="Write the long table here and the channel summary to <stem>_channels<suffix>."),
         sources: str = typer.Option("nbs,oecd", "--sources", help="Comma-separated: nbs, oecd."),
-        what: str = typer.Option("both", "--what", help="long, channels or both (stdout only)."),
+        what: str = typer.Option("both", "--what", "-w", help="long, channels or both (stdout only)."),
         threshold: float = typer.Option(0.5, "--threshold", help="Digital share at which a sector joins the digital set."),
         tau: float = typer.Option(0.001, "--tau", help="Coefficient threshold for a digital linkage."),
         text: bool = typer.Option(True, "--text/--no-text",

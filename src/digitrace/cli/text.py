@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     def score(
         corpus_dir: Path = typer.Argument(..., help="Folder of .txt/.pdf documents (searched recursively)."),
         dictionary: str = typer.Option("wufei2021", "--dict", help="Built-in dictionary name or a .csv/.yaml file."),
-        out: Path = typer.Option(..., "--out", help="Output folder (shards + results.duckdb); a rerun resumes."),
+        out: Path = typer.Option(..., "--out", "-o", help="Output folder (shards + results.duckdb); a rerun resumes."),
         section: str = typer.Option("full", "--section", help="full or mda (MD&A, falls back to full text with a flag)."),
         engine: str = typer.Option("dask", "--engine", help="dask (local processes or --scheduler) or local (one process)."),
         workers: int | None = typer.Option(None, "--workers", help="Dask worker processes (default: CPU count)."),
