@@ -242,3 +242,51 @@ def test_short_options_are_consistent():
                 assert "-f" in opts, f"digitrace {' '.join(path)}: --format without -f"
             if "--what" in opts:
                 assert "-w" in opts, f"digitrace {' '.join(path)}: --what without -w"
+
+
+def test_user_index_spec_with_own_gbk_and_xlsx_files(capsys, tmp_path):
+    import numpy as np
+
+    from digitrace.data.provinces import province_registry
+
+    reg = province_registry()
+    rng = np.random.default_rng(1)
+    labels = [[str(a), c, e, str(a)[:2]][i % 4]                       # adcodes, 中文, English, 2-digit
+              for i, (a, c, e) in enumerate(zip(reg.adcode, reg.name_cn, reg.name_en))]
+    rows = [{"省份": lab, "年份": y, "指数": float(rng.uniform(1, 2)), "infra": float(rng.uniform(1, 2))}
+            for lab in labels for y in (2020, 2021)]
+    d = pd.DataFrame(rows)
+    d[["省份", "年份", "指数"]].to_csv(tmp_path / "a.csv", index=False, encoding="gbk")
+    d[["省份", "年份", "infra"]].to_excel(tmp_path / "b.xlsx", index=False)
+    spec = tmp_path / "my.toml"
+    spec.write_text(f"""[index]
+name = "my"
+years = [2020, 2021]
+[[dimension]]
+id = "d"
+name_cn = "维度"
+name_en = "Dim"
+[[indicator]]
+id = "x"
+name_cn = "指数"
+name_en = "X"
+dimension = "d"
+direction = "+"
+source = "{(tmp_path / 'a.csv').as_posix()}"
+column = "指数"
+[[indicator]]
+id = "y"
+name_cn = "设施"
+name_en = "Y"
+dimension = "d"
+direction = "+"
+source = "{(tmp_path / 'b.xlsx').as_posix()}"
+column = "infra"
+""", encoding="utf-8")
+    main(["index", "build", "--spec", str(spec), "-f", "csv"])
+    out = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    assert len(out) == 62 and out["adcode"].nunique() == 31
+    (tmp_path / "rel.toml").write_text(spec.read_text(encoding="utf-8").replace(
+        (tmp_path / "a.csv").as_posix(), "a.csv"), encoding="utf-8")
+    code, _, err = _run(capsys, ["index", "build", "--spec", str(tmp_path / "rel.toml")])
+    assert code == 2 and "absolute paths" in err

@@ -52,8 +52,9 @@ class _Reader:
     def path(self, rel: str) -> Path:
         p = self.root / rel
         if not p.exists():
-            raise DataError("source file named in the index spec is not in the data directory",
-                            file=p)
+            raise DataError("source file named in the index spec is not in the data directory "
+                            "(a relative source is read from --data; give your own files "
+                            "as absolute paths)", file=p)
         return p
 
     def series(self, source: str, column: str, long_variable=(), long_value="value") -> pd.Series:
