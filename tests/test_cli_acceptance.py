@@ -290,3 +290,15 @@ column = "infra"
         (tmp_path / "a.csv").as_posix(), "a.csv"), encoding="utf-8")
     code, _, err = _run(capsys, ["index", "build", "--spec", str(tmp_path / "rel.toml")])
     assert code == 2 and "absolute paths" in err
+
+
+def test_national_rows_are_dropped_with_a_note(capsys, panel_csv, tmp_path):
+    d = pd.read_csv(panel_csv)
+    nat = pd.DataFrame({"province": "全国", "year": sorted(d.year.unique()), "index": 1.0})
+    p = tmp_path / "with_nat.csv"
+    pd.concat([d, nat]).to_csv(p, index=False)
+    main(["disparity", "dagum", str(panel_csv), "-u", "province", "-f", "csv"])
+    ref = capsys.readouterr().out
+    main(["disparity", "dagum", str(p), "-u", "province", "-f", "csv"])
+    out, err = capsys.readouterr()
+    assert out == ref and "dropped 6 aggregate row(s) (全国)" in err

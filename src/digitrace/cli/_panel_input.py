@@ -6,6 +6,12 @@ from pathlib import Path
 REGION_SCHEMES = ("region4", "belt", "belt_1986")
 
 
+def pd_unique(s):
+    import pandas as pd
+
+    return pd.unique(s.astype(object))
+
+
 def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: str | None = None,
                     group: str | list[str] | None = None, extra: list[str] | None = None):
     """Read FILE (CSV/XLSX/DTA), check the columns, resolve provinces to adcodes.
@@ -26,8 +32,15 @@ def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: st
             raise DataError(f"column {c!r} not found (columns: {', '.join(map(str, df.columns))})",
                             file=path, column=c)
     if unit:
-        from ..data.provinces import resolve_provinces
+        import typer
 
+        from ..data.provinces import is_aggregate_label, resolve_provinces
+
+        agg = df[unit].map(is_aggregate_label).astype(bool)
+        if agg.any():  # 全国 / 东部 … rows: dropped, as load_panel does by default
+            labels = ", ".join(map(str, pd_unique(df.loc[agg, unit])))
+            typer.echo(f"note: {path.name}: dropped {int(agg.sum())} aggregate row(s) ({labels})", err=True)
+            df = df.loc[~agg].reset_index(drop=True)
         df["adcode"] = resolve_provinces(df[unit], file=path, column=unit).to_numpy()
     for g in groups:
         if g in REGION_SCHEMES and g not in df.columns:
