@@ -302,3 +302,32 @@ def test_national_rows_are_dropped_with_a_note(capsys, panel_csv, tmp_path):
     main(["disparity", "dagum", str(p), "-u", "province", "-f", "csv"])
     out, err = capsys.readouterr()
     assert out == ref and "dropped 6 aggregate row(s) (全国)" in err
+
+
+def test_own_io_table_file_year_and_imbalance(tmp_path, data_dir):
+    import subprocess
+    import sys
+
+    from digitrace.data.io_tables import load_io_year
+    from digitrace.data.io_writer import write_io_table
+
+    p = tmp_path / "my_table.csv"
+    write_io_table(load_io_year(data_dir, 2018, n_sectors=42), p)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "digitrace", *args], capture_output=True, text=True)
+
+    r = run("io", "summary", str(p))
+    assert r.returncode == 2 and "--year" in r.stderr
+    r = run("io", "multipliers", str(p), "--year", "2018", "-f", "csv")
+    assert r.returncode == 0 and len(pd.read_csv(__import__("io").StringIO(r.stdout))) == 42
+    lines = p.read_text(encoding="utf-8").splitlines()      # break one row identity
+    cells = lines[5].split(",")
+    i = next(k for k in range(4, len(cells)) if cells[k].replace(".", "", 1).isdigit() and float(cells[k]) > 0)
+    cells[i] = str(float(cells[i]) * 1.5)
+    lines[5] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run("io", "linkages", str(p), "--year", "2018")
+    assert r.returncode == 2 and "row identity" in r.stderr
+    r = run("io", "linkages", str(p), "--year", "2018", "--on-imbalance", "warn", "--top", "3")
+    assert r.returncode == 0 and r.stderr.startswith("BalanceWarning: ") and "py:" not in r.stderr

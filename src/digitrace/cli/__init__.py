@@ -60,6 +60,23 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
             UnicodeDecodeError)
 
 
+def _plain_warnings() -> None:
+    """Show digitrace's own warnings as one ``BalanceWarning: message`` line (no source line)."""
+    import warnings
+
+    from ..errors import DigitraceWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, DigitraceWarning):
+            print(f"{category.__name__}: {message}", file=sys.stderr if file is None else file)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into one line + exit 2."""
     try:  # typer >= 0.29 vendors its own copy of click
@@ -72,6 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     if debug:  # accepted anywhere on the line, not only before the command
         args = ["--debug", *(a for a in args if a != "--debug")]
     app = build_app()
+    if not debug:
+        _plain_warnings()
     try:
         rc = app(args=args, prog_name="digitrace", standalone_mode=False)
     except typer.Exit as exc:

@@ -15,6 +15,7 @@ from ._common import DATA_OPTION, FORMAT_OPTION, OUT_OPTION, emit
 
 TABLE_ARG = typer.Argument(..., help="IO table file, or YEAR, YEAR:NSECTORS, oecd:YEAR (looked up in --data).")
 IMBALANCE_OPTION = typer.Option("raise", "--on-imbalance", help="raise (default), warn or ignore a failed balance check.")
+YEAR_OPTION = typer.Option(None, "--year", help="Year of a table FILE whose name has none (e.g. my_table.csv).")
 
 
 def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -26,7 +27,7 @@ def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _load(table: str, data: Optional[Path], on_imbalance: str = "raise"):
+def _load(table: str, data: Optional[Path], on_imbalance: str = "raise", year: Optional[int] = None):
     import re
 
     _choice("--on-imbalance", on_imbalance, ("raise", "warn", "ignore"))
@@ -38,7 +39,7 @@ def _load(table: str, data: Optional[Path], on_imbalance: str = "raise"):
         source = "oecd" if m.group(1) else "nbs"
         return load_io_year(data, int(m.group(2)), int(m.group(3)) if m.group(3) else None,
                             source=source, on_imbalance=on_imbalance)
-    return load_io_table(table, on_imbalance=on_imbalance)
+    return load_io_table(table, on_imbalance=on_imbalance, year=year)
 
 
 DOMESTIC_OPTION = typer.Option(False, "--domestic", help="Split a competitive table into domestic/imported blocks (import proportionality) first.")
@@ -80,9 +81,10 @@ def register(app: typer.Typer) -> None:
 
     @io_app.command("summary")
     def summary(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
-                out: Optional[Path] = OUT_OPTION, on_imbalance: str = IMBALANCE_OPTION) -> None:
+                out: Optional[Path] = OUT_OPTION, on_imbalance: str = IMBALANCE_OPTION,
+                year: Optional[int] = YEAR_OPTION) -> None:
         """Year, size, totals and balance checks of an IO table."""
-        emit(summary_frame(_load(table, data, on_imbalance)), fmt, out)
+        emit(summary_frame(_load(table, data, on_imbalance, year)), fmt, out)
 
     @io_app.command("linkages")
     def linkages_cmd(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
@@ -90,12 +92,13 @@ def register(app: typer.Typer) -> None:
                      forward: str = typer.Option("ghosh", "--forward", help="Forward linkage from ghosh (G rows) or leontief (L rows)."),
                      sort: Optional[str] = typer.Option(None, "--sort", help="Sort descending by this column (BL, FL, ...)."),
                      top: Optional[int] = typer.Option(None, "--top", help="Keep the first N rows."),
-                     domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION) -> None:
+                     domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION,
+                     year: Optional[int] = YEAR_OPTION, on_imbalance: str = IMBALANCE_OPTION) -> None:
         """Rasmussen–Hirschman backward/forward linkages and key-sector classes."""
         from ..io.linkages import linkages
 
         _choice("--forward", forward, ("ghosh", "leontief"))
-        df = linkages(_domestic(_load(table, data), domestic, clip), forward=forward).to_frame()
+        df = linkages(_domestic(_load(table, data, on_imbalance, year), domestic, clip), forward=forward).to_frame()
         if sort:
             _choice("--sort", sort, tuple(df.columns))
             df = df.sort_values(sort, ascending=False)
@@ -105,11 +108,12 @@ def register(app: typer.Typer) -> None:
     def multipliers_cmd(table: str = TABLE_ARG, data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION,
                         out: Optional[Path] = OUT_OPTION,
                         employment: bool = typer.Option(False, "--employment", help="Add employment multipliers (NBS 42-sector tables, 2015/2017/2018)."),
-                        domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION) -> None:
+                        domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION,
+                        year: Optional[int] = YEAR_OPTION, on_imbalance: str = IMBALANCE_OPTION) -> None:
         """Output, value-added (and employment) multipliers."""
         from ..io.multipliers import multipliers
 
-        t = _domestic(_load(table, data), domestic, clip)
+        t = _domestic(_load(table, data, on_imbalance, year), domestic, clip)
         kw = {}
         if employment:
             from ..data.io_employment import employment_for_table
@@ -122,12 +126,13 @@ def register(app: typer.Typer) -> None:
     def extract_cmd(table: str = TABLE_ARG,
                     sectors: Optional[str] = typer.Option(None, "--sectors", "-s", help="Comma-separated sector codes to extract together; omit to extract each sector alone."),
                     method: str = typer.Option("total", "--method", help="total, backward or forward."),
-                    data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION) -> None:
+                    data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION,
+                    year: Optional[int] = YEAR_OPTION, on_imbalance: str = IMBALANCE_OPTION) -> None:
         """Hypothetical extraction: output loss when sectors are removed."""
         from ..io.extraction import extraction, extraction_all
 
         _choice("--method", method, ("total", "backward", "forward"))
-        t = _load(table, data)
+        t = _load(table, data, on_imbalance, year)
         if sectors:
             res = extraction(t, [s.strip() for s in sectors.split(",") if s.strip()], method=method)
             typer.echo(repr(res), err=True)

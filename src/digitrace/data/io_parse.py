@@ -60,7 +60,7 @@ def _year_from(path: Path, year: int | None) -> int:
         return int(year)
     m = _YEAR.findall(path.stem)
     if not m:
-        raise DataError("cannot infer the year from the file name; pass year=", file=path)
+        raise DataError("cannot infer the year from the file name; pass year= (CLI: --year)", file=path)
     return int(m[0])
 
 
