@@ -315,7 +315,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
     pcol = _find_column(raw, province, PROVINCE_COLUMNS, "province", p)
     if pcol is None:
         raise DataError(f"no province column found (tried {', '.join(PROVINCE_COLUMNS)}); "
-                        f"pass province=...; columns are {list(raw.columns)}", file=p)
+                        f"pass province=... (CLI: --province COL); columns are {list(raw.columns)}", file=p)
     if variable is not None and layout == "auto":
         layout = "long"
     ycol = _find_column(raw, year, YEAR_COLUMNS, "year", p) if layout != "wide" else None
@@ -329,7 +329,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
     if layout == "auto":
         layout = "panel" if ycol is not None else ("wide" if len(year_cols) >= 2 else "panel")
     if layout in ("panel", "long") and ycol is None:
-        raise DataError(f"no year column found (tried {', '.join(YEAR_COLUMNS)}); pass year=...",
+        raise DataError(f"no year column found (tried {', '.join(YEAR_COLUMNS)}); pass year=... (CLI: --year COL)",
                         file=p)
 
     # --- aggregates --------------------------------------------------------
@@ -350,7 +350,7 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
     if layout == "long":
         vcols = [variable] if isinstance(variable, str) else list(variable or [])
         if not vcols:
-            raise DataError("a long file needs variable=... (the variable column)", file=p)
+            raise DataError("a long file needs variable=... (the variable column; CLI: --variable COL)", file=p)
         for c in vcols + [value]:
             if c not in raw.columns:
                 raise DataError(f"no column {c!r}; columns are {list(raw.columns)}", file=p, column=c)
