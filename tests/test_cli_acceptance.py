@@ -331,3 +331,23 @@ def test_own_io_table_file_year_and_imbalance(tmp_path, data_dir):
     assert r.returncode == 2 and "row identity" in r.stderr
     r = run("io", "linkages", str(p), "--year", "2018", "--on-imbalance", "warn", "--top", "3")
     assert r.returncode == 0 and r.stderr.startswith("BalanceWarning: ") and "py:" not in r.stderr
+
+
+def test_spatial_panel_takes_digitrace_weights(data_dir):
+    # README tour: W from digitrace.spatial used to fail with "float() argument must be ... not
+    # 'SpatialWeights'"; now it is matched by label like a libpysal W or a labelled DataFrame
+    import numpy as np
+
+    import digitrace as dt
+    from digitrace.spatial import rook_weights
+
+    df = pd.read_csv(data_dir / "province" / "province_panel_2013_2022_merged.csv")
+    df["lnpat"] = np.log(df["patents_granted"])
+    df["dig"] = df["DEDI"] / 100
+    W = rook_weights(link_hainan=True)
+    a = dt.spatial_panel(df, "lnpat", ["dig"], W, "adcode", "year", model="sar", fe="twoways")
+    b = dt.spatial_panel(df, "lnpat", ["dig"], W.full(), "adcode", "year", model="sar", fe="twoways")
+    c = dt.spatial_panel(df.sample(frac=1, random_state=0), "lnpat", ["dig"], W, "adcode", "year",
+                         model="sar", fe="twoways")
+    assert np.allclose(a.params.to_numpy(), b.params.to_numpy(), rtol=1e-10)
+    assert np.allclose(a.params.to_numpy(), c.params.to_numpy(), rtol=1e-8)

@@ -96,6 +96,13 @@ class SpatialWeights(Result):
         return self._w.copy()
 
     @property
+    def id_order(self) -> list:
+        """The ids as a list, as libpysal names them: with :attr:`sparse`, this lets the
+        econometric models (``spatial_panel``, ``spatial_regression``) take a
+        ``SpatialWeights`` wherever they take a libpysal ``W``, matched by label."""
+        return list(self.ids)
+
+    @property
     def n(self) -> int:
         return len(self.ids)
 
