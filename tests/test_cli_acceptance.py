@@ -351,3 +351,43 @@ def test_spatial_panel_takes_digitrace_weights(data_dir):
                          model="sar", fe="twoways")
     assert np.allclose(a.params.to_numpy(), b.params.to_numpy(), rtol=1e-10)
     assert np.allclose(a.params.to_numpy(), c.params.to_numpy(), rtol=1e-8)
+
+
+def _doc_cli_lines():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        for block in re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S):
+            joined = re.sub(r"\\\n\s*", " ", block)          # continuation lines
+            for ln in joined.splitlines():
+                if ln.startswith("digitrace "):
+                    yield doc.name, ln.split("  #")[0].split(" # ")[0].strip()
+
+
+@pytest.mark.parametrize("doc,line", list(_doc_cli_lines()))
+def test_every_documented_command_line_parses(doc, line):
+    """Every `digitrace ...` line in README.md and docs/ names an existing command and options."""
+    import re
+
+    import typer.main
+
+    from digitrace.cli import build_app
+
+    cmd = typer.main.get_command(build_app())
+    words = line.split()[1:]
+    opts = {"--debug", "--version", "--help", "-h"}
+    path = []
+    while getattr(cmd, "commands", None) and words and not words[0].startswith("-"):
+        name = words.pop(0)
+        assert name in cmd.commands, f"{doc}: `{line}`: no command {' '.join(path + [name])!r}"
+        cmd = cmd.commands[name]
+        path.append(name)
+    if getattr(cmd, "commands", None):   # a group: only --help makes sense
+        assert words and words[0] in ("--help", "-h"), f"{doc}: `{line}` names a group, not a command"
+        return
+    opts |= {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+    used = set(re.findall(r"(?<![\w./-])(--?[a-zA-Z][\w-]*)", " ".join(words)))
+    assert used <= opts, f"{doc}: `{line}` uses {sorted(used - opts)}"
