@@ -391,3 +391,17 @@ def test_every_documented_command_line_parses(doc, line):
     opts |= {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
     used = set(re.findall(r"(?<![\w./-])(--?[a-zA-Z][\w-]*)", " ".join(words)))
     assert used <= opts, f"{doc}: `{line}` uses {sorted(used - opts)}"
+
+
+def test_excel_workbook_with_several_sheets(capsys, tmp_path, panel_csv):
+    p = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(p) as xw:
+        pd.DataFrame({"说明": ["数据来源：自行整理"]}).to_excel(xw, sheet_name="说明", index=False)
+        pd.read_csv(panel_csv).to_excel(xw, sheet_name="面板", index=False)
+    code, _, err = _run(capsys, ["data", "panel", str(p)])
+    assert code == 2 and "['说明', '面板']" in err and "--sheet" in err
+    for sheet in ("面板", "1"):
+        main(["data", "panel", str(p), "--sheet", sheet, "-r", "data", "-f", "csv"])
+        assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 31 * 6
+    code, _, err = _run(capsys, ["data", "panel", str(p), "--sheet", "nope"])
+    assert code == 2 and err.startswith("error: ") and "no sheet 'nope'" in err

@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
         year: Optional[str] = typer.Option(None, "--year", help="Year column (default: auto)."),
         variable: Optional[List[str]] = typer.Option(None, "--variable", help="Variable column(s) of a long file."),
         value: str = typer.Option("value", "--value", help="Value column of a long file."),
+        sheet: str = typer.Option("0", "--sheet", help="Excel sheet: name or 0-based position."),
         report: str = typer.Option("summary", "--report", "-r",
                                    help="What to print: summary, data, balance, duplicates or suspicious."),
         fmt: str = FORMAT_OPTION,
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
 
         check_option("--report", report, ("summary", "data", "balance", "duplicates", "suspicious"))
         p = load_panel(path, province=province, year=year, variable=variable or None, value=value,
-                       duplicates="first")
+                       duplicates="first", sheet=int(sheet) if sheet.isdigit() else sheet)
         frames = {"summary": lambda: p.report().set_index("check"), "data": lambda: p.data,
                   "balance": lambda: p.balance, "duplicates": lambda: p.duplicates,
                   "suspicious": lambda: p.suspicious}

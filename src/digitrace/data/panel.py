@@ -314,8 +314,14 @@ def load_panel(path: str | Path, *, province: str | None = None, year: str | Non
 
     pcol = _find_column(raw, province, PROVINCE_COLUMNS, "province", p)
     if pcol is None:
+        sheets = ""
+        if raw.attrs.get("format") in ("xlsx", "xls"):
+            names = pd.ExcelFile(p).sheet_names
+            if len(names) > 1:
+                sheets = f"; this is sheet {sheet!r} of {names} (sheet=..., CLI: --sheet)"
         raise DataError(f"no province column found (tried {', '.join(PROVINCE_COLUMNS)}); "
-                        f"pass province=... (CLI: --province COL); columns are {list(raw.columns)}", file=p)
+                        f"pass province=... (CLI: --province COL); columns are {list(raw.columns)}"
+                        + sheets, file=p)
     if variable is not None and layout == "auto":
         layout = "long"
     ycol = _find_column(raw, year, YEAR_COLUMNS, "year", p) if layout != "wide" else None

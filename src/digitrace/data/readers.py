@@ -104,7 +104,14 @@ def read_tabular(path: str | Path, sheet: str | int = 0, **kwargs) -> pd.DataFra
     if kind in ("xlsx", "xls"):
         if kind == "xlsx":
             require("openpyxl", extra="export")
-        df = pd.read_excel(p, sheet_name=sheet, **kwargs)
+        try:
+            df = pd.read_excel(p, sheet_name=sheet, **kwargs)
+        except (ValueError, IndexError) as exc:   # unknown sheet name or position
+            if not _is_missing_sheet(exc):
+                raise
+            names = pd.ExcelFile(p).sheet_names
+            raise DataError(f"no sheet {sheet!r}; the workbook has {names} "
+                            "(a name or a 0-based position)", file=p) from None
     elif kind == "dta":
         df = pd.read_stata(p, **kwargs)
     else:
@@ -112,3 +119,8 @@ def read_tabular(path: str | Path, sheet: str | int = 0, **kwargs) -> pd.DataFra
     df.attrs["source"] = str(p)
     df.attrs["format"] = kind
     return df
+
+
+def _is_missing_sheet(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "worksheet" in msg or "not found" in msg or "out of range" in msg or "index" in msg
