@@ -405,3 +405,27 @@ def test_excel_workbook_with_several_sheets(capsys, tmp_path, panel_csv):
         assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 31 * 6
     code, _, err = _run(capsys, ["data", "panel", str(p), "--sheet", "nope"])
     assert code == 2 and err.startswith("error: ") and "no sheet 'nope'" in err
+
+
+def test_duplicated_province_year_rows_are_an_error(capsys, panel_csv, tmp_path):
+    # used to be counted twice without a word (Dagum G changed)
+    d = pd.read_csv(panel_csv)
+    nat = pd.DataFrame({"province": ["全国"], "year": [2015], "index": [1.0]})
+    p = tmp_path / "dup.csv"
+    pd.concat([nat, d, d.iloc[[0]]]).to_csv(p, index=False)
+    for cmd in (["disparity", "dagum"], ["spatial", "moran"]):
+        code, _, err = _run(capsys, [*cmd, str(p), "-u", "province"])
+        assert code == 2 and f"on lines 3, {len(d) + 3}" in err and "(province, year)" in err
+    main(["disparity", "dagum", str(panel_csv), "-u", "province", "-t", ""])   # pooled: allowed
+    assert "| G |" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["spatial", "moran", "{f}", "-u", "province", "-p", "-5"],
+                                  ["index", "regional", "--permutations", "-1"],
+                                  ["io", "linkages", "2020", "--top", "0"],
+                                  ["disparity", "convergence", "{f}", "-u", "province", "-k", "markov",
+                                   "--classes", "1"],
+                                  ["disparity", "dagum", "{f}", "-u", "province", "-b", "-1"]])
+def test_out_of_range_numbers_are_usage_errors(capsys, panel_csv, args):
+    code, out, err = _run(capsys, [a.replace("{f}", str(panel_csv)) for a in args])
+    assert code == 2 and out == "" and err.startswith("error: Invalid value for '")

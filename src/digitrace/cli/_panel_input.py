@@ -6,6 +6,12 @@ from pathlib import Path
 REGION_SCHEMES = ("region4", "belt", "belt_1986")
 
 
+def pd_series_lines(df):
+    import numpy as np
+
+    return np.arange(len(df)) + 2
+
+
 def pd_unique(s):
     import pandas as pd
 
@@ -36,12 +42,20 @@ def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: st
 
         from ..data.provinces import is_aggregate_label, resolve_provinces
 
+        lines = pd_series_lines(df)        # file line of each row (header on line 1)
         agg = df[unit].map(is_aggregate_label).astype(bool)
         if agg.any():  # 全国 / 东部 … rows: dropped, as load_panel does by default
             labels = ", ".join(map(str, pd_unique(df.loc[agg, unit])))
             typer.echo(f"note: {path.name}: dropped {int(agg.sum())} aggregate row(s) ({labels})", err=True)
-            df = df.loc[~agg].reset_index(drop=True)
-        df["adcode"] = resolve_provinces(df[unit], file=path, column=unit).to_numpy()
+            df, lines = df.loc[~agg].reset_index(drop=True), lines[~agg.to_numpy()]
+        df["adcode"] = resolve_provinces(df[unit], file=path, column=unit, rows=lines).to_numpy()
+        dup = df.duplicated(["adcode", time], keep=False) if time else None
+        if dup is not None and dup.any():  # a province counted twice changes every statistic
+            first = df.loc[dup].iloc[0]
+            same = (dup & (df["adcode"] == first["adcode"]) & (df[time] == first[time])).to_numpy()
+            raise DataError(f"{int(dup.sum())} rows share a (province, {time}) key; first: "
+                            f"{first[unit]} {first[time]} on lines {', '.join(map(str, lines[same]))}",
+                            file=path, column=unit)
     for g in groups:
         if g in REGION_SCHEMES and g not in df.columns:
             if not unit:

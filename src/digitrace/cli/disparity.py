@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         file: Path = FILE_ARG, value: str = VALUE, group: str = GROUP, time: str = TIME,
         unit: str = UNIT,
         weight: str | None = typer.Option(None, "--weight", help="Population-weight column."),
-        bootstrap: int = typer.Option(0, "--bootstrap", "-b", help="Bootstrap replications (e.g. 999)."),
+        bootstrap: int = typer.Option(0, "--bootstrap", "-b", min=0, help="Bootstrap replications (e.g. 999)."),
         seed: int = typer.Option(0, "--seed", help="Random seed for the bootstrap (results are reproducible)."),
         table: str = typer.Option("wide", "--table",
                                   help="wide (one row per period) or long (every term; always "
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
         weights: str = typer.Option("rook+hainan", "--weights", "-w",
                                     help="Spatial weights: rook, rook+hainan, knn:K, idw:P[:CUTOFF]."),
         model: str = typer.Option("sdm", "--model", help="Spatial β model: sar, sem or sdm."),
-        k: int = typer.Option(4, "--classes", help="Markov classes (pooled quantiles)."),
+        k: int = typer.Option(4, "--classes", min=2, help="Markov classes (pooled quantiles)."),
         data: Path | None = DATA_OPTION,
         fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION,
     ) -> None:

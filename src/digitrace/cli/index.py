@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
                                  help="Shipped spec name or a .toml file."),
         data: Path | None = DATA_OPTION,
         method: str = typer.Option("entropy", "--method", "-m", help="entropy, critic, pca or topsis."),
-        permutations: int = typer.Option(999, "--permutations", help="Moran permutations."),
+        permutations: int = typer.Option(999, "--permutations", min=0, help="Moran permutations."),
         seed: int = typer.Option(0, "--seed", help="Seed of the Moran permutations."),
         fmt: str = FORMAT_OPTION,
         out: Path | None = OUT_OPTION,

@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
                      out: Optional[Path] = OUT_OPTION,
                      forward: str = typer.Option("ghosh", "--forward", help="Forward linkage from ghosh (G rows) or leontief (L rows)."),
                      sort: Optional[str] = typer.Option(None, "--sort", help="Sort descending by this column (BL, FL, ...)."),
-                     top: Optional[int] = typer.Option(None, "--top", help="Keep the first N rows."),
+                     top: Optional[int] = typer.Option(None, "--top", min=1, help="Keep the first N rows."),
                      domestic: bool = DOMESTIC_OPTION, clip: bool = CLIP_OPTION,
                      year: Optional[int] = YEAR_OPTION, on_imbalance: str = IMBALANCE_OPTION) -> None:
         """Rasmussen–Hirschman backward/forward linkages and key-sector classes."""

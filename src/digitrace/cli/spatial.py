@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         weights: str = WEIGHTS,
         local: bool = typer.Option(False, "--local", help="Local Moran (LISA) instead of global, for --year."),
         year: str | None = typer.Option(None, "--year", help="Period for --local (default: the last)."),
-        permutations: int = typer.Option(999, "--permutations", "-p",
+        permutations: int = typer.Option(999, "--permutations", "-p", min=0,
                                          help="Random permutations for p_sim (0 = none)."),
         seed: int = typer.Option(0, "--seed", help="Seed of the permutations (p_sim is reproducible)."),
         alpha: float = typer.Option(0.05, "--alpha", help="LISA significance level."),
