@@ -429,3 +429,17 @@ def test_duplicated_province_year_rows_are_an_error(capsys, panel_csv, tmp_path)
 def test_out_of_range_numbers_are_usage_errors(capsys, panel_csv, args):
     code, out, err = _run(capsys, [a.replace("{f}", str(panel_csv)) for a in args])
     assert code == 2 and out == "" and err.startswith("error: Invalid value for '")
+
+
+def test_negative_permutations_in_python_is_a_data_error():
+    import numpy as np
+
+    import digitrace as dt
+    from digitrace.errors import DataError
+    from digitrace.spatial import rook_weights
+
+    w = rook_weights(link_hainan=True)
+    y = pd.Series(np.arange(31.0), index=list(w.ids))
+    for f in (dt.moran, dt.local_moran):
+        with pytest.raises(DataError, match="permutations must be a whole number >= 0"):
+            f(y, w, permutations=-5)

@@ -97,6 +97,11 @@ def align(y: Any, w: Any, name: str = "y") -> tuple[np.ndarray, SpatialWeights]:
     return arr, W
 
 
+def _check_permutations(permutations: int) -> None:
+    if int(permutations) != permutations or permutations < 0:
+        raise DataError(f"permutations must be a whole number >= 0 (0 = none), got {permutations!r}")
+
+
 def _warn_islands(W: SpatialWeights) -> None:
     if W.islands:
         warnings.warn(f"island(s) {list(W.islands)} have no neighbours: their spatial lag is 0 "
@@ -188,6 +193,7 @@ def moran(y: Any, w: Any, permutations: int = 999, seed: int | None = None, *,
     EI, VI_norm, VI_rand = _moran_moments(z, W)
     z_norm, z_rand = (I - EI) / np.sqrt(VI_norm), (I - EI) / np.sqrt(VI_rand)
     p_sim = EI_sim = z_sim = float("nan")
+    _check_permutations(permutations)
     if permutations:
         rng = np.random.default_rng(seed)
         Z = rng.permuted(np.broadcast_to(z, (permutations, n)), axis=1)
@@ -258,6 +264,7 @@ def geary(y: Any, w: Any, permutations: int = 999, seed: int | None = None, *,
     VC_norm = (1 / (2 * (n + 1) * s02)) * ((2 * s1 + s2) * (n - 1) - 4 * s02)
     zn, zr = (C - 1) / np.sqrt(VC_norm), (C - 1) / np.sqrt(VC_rand)
     p_sim = float("nan")
+    _check_permutations(permutations)
     if permutations:
         rng = np.random.default_rng(seed)
         sims = calc(rng.permuted(np.broadcast_to(arr, (permutations, n)), axis=1))
@@ -386,6 +393,7 @@ def local_moran(y: Any, w: Any, permutations: int = 999, seed: int | None = None
     EI = -wi / n1
     VI = wi2 * (n - b2) / n1 + (wi**2 - wi2) * (2 * b2 - n) / (n1 * (n - 2)) - (-wi / n1) ** 2
     p_sim = EI_sim = z_sim = np.full(n, np.nan)
+    _check_permutations(permutations)
     if permutations:
         rng = np.random.default_rng(seed)
         sims = _perm.local_moran_sims(z, Wm, permutations, rng, scaling=(n - 1) / den)
