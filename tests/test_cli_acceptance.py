@@ -443,3 +443,18 @@ def test_negative_permutations_in_python_is_a_data_error():
     for f in (dt.moran, dt.local_moran):
         with pytest.raises(DataError, match="permutations must be a whole number >= 0"):
             f(y, w, permutations=-5)
+
+
+def test_text_report_gives_the_document_scores(capsys, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "600000_2021_甲.txt").write_bytes("公司运用大数据和云计算。".encode("gbk"))
+    (corpus / "600001_2021_乙.txt").write_bytes(b"")
+    out = tmp_path / "o"
+    main(["text", "score", str(corpus), "-o", str(out), "--engine", "local", "-q"])
+    capsys.readouterr()
+    main(["text", "report", str(out), "-w", "documents", "-o", str(tmp_path / "s.dta")])
+    d = pd.read_stata(tmp_path / "s.dta")
+    assert list(d["entity"]) == ["600000"] and int(d["total"].iloc[0]) == 2
+    main(["text", "report", str(out), "-w", "errors", "-f", "csv"])
+    assert "empty file" in capsys.readouterr().out

@@ -38,15 +38,20 @@ def register(app: typer.Typer) -> None:
     @text_app.command("report")
     def report(
         out_dir: Path = typer.Argument(..., help="OUT folder of a `digitrace text score` run."),
+        what: str = typer.Option("yearly", "--what", "-w",
+                                 help="yearly (means by year), documents (one row per document: the "
+                                      "firm-year panel to merge in Stata) or errors."),
         fmt: str = FORMAT_OPTION,
         out: Path | None = OUT_OPTION,
     ) -> None:
         """Yearly means of the group counts, total and ln(1+total), and the share of zeros."""
+        from .._results import check_option
         from ..text.score import load_scores, score_report
 
-        rep = score_report(out_dir)
-        emit(rep, fmt, out)
-        _, errors = load_scores(out_dir)
+        check_option("--what", what, ("yearly", "documents", "errors"))
+        scores, errors = load_scores(out_dir)
+        emit({"yearly": score_report, "documents": lambda _: scores,
+              "errors": lambda _: errors}[what](out_dir), fmt, out)
         if len(errors):
             typer.echo(f"{len(errors)} documents failed (table `errors`), e.g. {errors.doc_id.iloc[0]}: "
                        f"{errors.message.iloc[0]}", err=True)
