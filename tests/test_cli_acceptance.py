@@ -458,3 +458,10 @@ def test_text_report_gives_the_document_scores(capsys, tmp_path):
     assert list(d["entity"]) == ["600000"] and int(d["total"].iloc[0]) == 2
     main(["text", "report", str(out), "-w", "errors", "-f", "csv"])
     assert "empty file" in capsys.readouterr().out
+
+
+def test_index_wide_table_in_yearbook_order(capsys):
+    main(["index", "build", "-w", "wide", "-f", "csv"])
+    rows = capsys.readouterr().out.strip().splitlines()[1:]
+    assert [r.split(",")[0] for r in rows[:3]] == ["Beijing", "Tianjin", "Hebei"]
+    assert rows[-1].startswith("Xinjiang")

@@ -96,8 +96,12 @@ class IndexResult(Result):
         return out.clip(0.0, 1.0)
 
     def wide(self, value: str = "index") -> pd.DataFrame:
-        """Provinces × years table of ``value`` (``index``, ``rank`` or a dimension)."""
-        return self.scores.pivot(index="province_en", columns="year", values=value)
+        """Provinces × years table of ``value`` (``index``, ``rank`` or a dimension).
+
+        Rows in the yearbook (adcode) order, Beijing first, as in the statistical yearbooks.
+        """
+        order = self.scores.sort_values("adcode").drop_duplicates("adcode")["province_en"]
+        return self.scores.pivot(index="province_en", columns="year", values=value).loc[list(order)]
 
     def _headline(self) -> str:
         y0, y1 = self.scores["year"].min(), self.scores["year"].max()
