@@ -465,3 +465,10 @@ def test_index_wide_table_in_yearbook_order(capsys):
     rows = capsys.readouterr().out.strip().splitlines()[1:]
     assert [r.split(",")[0] for r in rows[:3]] == ["Beijing", "Tianjin", "Hebei"]
     assert rows[-1].startswith("Xinjiang")
+
+
+def test_extract_table_has_english_names_like_linkages(capsys, data_dir):
+    for args in (["io", "extract", "2020", "-s", "090"], ["io", "linkages", "2020"]):
+        main([*args, "--data", str(data_dir), "-f", "csv"])
+        header = capsys.readouterr().out.splitlines()[0].split(",")
+        assert header[:3] == ["code", "name_en", "name_zh"]

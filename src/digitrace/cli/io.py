@@ -54,6 +54,15 @@ def _domestic(t, domestic: bool, clip: bool):
     return domestic_table(t, clip=clip)
 
 
+def _with_name_en(df, t):
+    """Add the English sector name next to the Chinese one (as linkages and multipliers have)."""
+    if "name_zh" in df.columns and "name_en" not in df.columns and "name_en" in t.sectors.columns:
+        df = df.copy()
+        df.insert(list(df.columns).index("name_zh"), "name_en",
+                  df.index.map(t.sectors["name_en"].to_dict()))
+    return df
+
+
 def summary_frame(t):
     """Key facts and balance checks of a table as a two-column DataFrame."""
     import pandas as pd
@@ -136,9 +145,9 @@ def register(app: typer.Typer) -> None:
         if sectors:
             res = extraction(t, [s.strip() for s in sectors.split(",") if s.strip()], method=method)
             typer.echo(repr(res), err=True)
-            emit(res.to_frame(), fmt, out)
+            emit(_with_name_en(res.to_frame(), t), fmt, out)
         else:
-            emit(extraction_all(t, methods=(method,)), fmt, out)
+            emit(_with_name_en(extraction_all(t, methods=(method,)), t), fmt, out)
 
     @io_app.command("catalog")
     def catalog_cmd(data: Optional[Path] = DATA_OPTION, fmt: str = FORMAT_OPTION, out: Optional[Path] = OUT_OPTION) -> None:
