@@ -472,3 +472,11 @@ def test_extract_table_has_english_names_like_linkages(capsys, data_dir):
         main([*args, "--data", str(data_dir), "-f", "csv"])
         header = capsys.readouterr().out.splitlines()[0].split(",")
         assert header[:3] == ["code", "name_en", "name_zh"]
+
+
+def test_classify_gives_chinese_category_names(capsys):
+    main(["classify", "3911", "nbs153:127", "-f", "json"])
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["nbs_name_zh"] == "计算机整机制造" and rows[-1]["nbs_name_zh"] == "互联网平台"

@@ -243,7 +243,8 @@ def lookup(codes: Iterable[str], vintage: str | None = None) -> pd.DataFrame:
                 raise SpecificationError(f"sector {code!r} is not in vintage {vint!r}")
             for r in g.itertuples():
                 rows.append({"query": raw, "kind": r.kind, "nbs_code": r.nbs_code,
-                             "nbs_name_en": _name(r.nbs_code), "share": r.share, "partial": "",
+                             "nbs_name_en": _name(r.nbs_code), "nbs_name_zh": _name(r.nbs_code, "name_zh"),
+                             "share": r.share, "partial": "",
                              "confidence": r.confidence, "basis": r.basis})
             continue
         hits = 0
@@ -258,7 +259,7 @@ def lookup(codes: Iterable[str], vintage: str | None = None) -> pd.DataFrame:
                 if match:
                     hits += 1
                     rows.append({"query": raw, "kind": s.scope, "nbs_code": s.code, "nbs_name_en": s.name_en,
-                                 "share": float("nan"), "partial": p, "confidence": s.confidence,
+                                 "nbs_name_zh": s.name_zh, "share": float("nan"), "partial": p, "confidence": s.confidence,
                                  "basis": f"NBS 2021 lists GB/T {gc}{'*' if p == '1' else ''} under {s.code}"})
                     break
         if not hits:
@@ -268,6 +269,6 @@ def lookup(codes: Iterable[str], vintage: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _name(code: str) -> str:
+def _name(code: str, column: str = "name_en") -> str:
     cls = _classification().set_index("code")
-    return cls.loc[code, "name_en"] if code in cls.index else ""
+    return cls.loc[code, column] if code in cls.index else ""
