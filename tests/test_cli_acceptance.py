@@ -480,3 +480,13 @@ def test_classify_gives_chinese_category_names(capsys):
 
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["nbs_name_zh"] == "计算机整机制造" and rows[-1]["nbs_name_zh"] == "互联网平台"
+
+
+def test_help_lists_commands_in_topic_order():
+    import typer.main
+
+    from digitrace.cli import TOPICS, build_app
+
+    root = typer.main.get_command(build_app())
+    names = root.list_commands(None)
+    assert names == [t for t in TOPICS if t in names] and names[0] == "data"

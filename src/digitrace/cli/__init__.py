@@ -13,6 +13,7 @@ import importlib
 import sys
 
 import typer
+import typer.core
 
 # topic modules, in help order; a module that does not exist yet is skipped
 TOPICS = ("data", "io", "classify", "accounts", "index", "disparity", "spatial",
@@ -38,8 +39,17 @@ def _root_callback(
     _STATE["debug"] = debug
 
 
+class _TopicOrderGroup(typer.core.TyperGroup):
+    """List the commands in TOPICS order (typer puts plain commands before groups)."""
+
+    def list_commands(self, ctx):  # noqa: D102
+        names = list(super().list_commands(ctx))
+        rank = {t: i for i, t in enumerate(TOPICS)}
+        return sorted(names, key=lambda n: rank.get(n, len(rank)))
+
+
 def build_app() -> typer.Typer:
-    app = typer.Typer(no_args_is_help=True, add_completion=False,
+    app = typer.Typer(no_args_is_help=True, add_completion=False, cls=_TopicOrderGroup,
                       pretty_exceptions_enable=False, callback=_root_callback,
                       context_settings={"help_option_names": ["-h", "--help"]})
     for topic in TOPICS:
