@@ -490,3 +490,19 @@ def test_help_lists_commands_in_topic_order():
     root = typer.main.get_command(build_app())
     names = root.list_commands(None)
     assert names == [t for t in TOPICS if t in names] and names[0] == "data"
+
+
+def test_ctrl_c_says_interrupted_and_leaves_no_file(tmp_path, data_dir):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "check.csv"
+    p = subprocess.Popen([sys.executable, "-m", "digitrace", "data", "check", "--data", str(data_dir),
+                          "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)                     # imports done, checks running
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and err.strip().splitlines()[-1].startswith("error: interrupted")
+    assert list(tmp_path.iterdir()) == []    # no partial output, no temporary file

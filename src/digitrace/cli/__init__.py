@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rc = app(args=args, prog_name="digitrace", standalone_mode=False)
     except typer.Exit as exc:
+        if exc.exit_code == 130:
+            _interrupted()
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("error: aborted", file=sys.stderr)
@@ -133,4 +135,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     # with standalone_mode=False click returns typer.Exit codes instead of exiting
     if isinstance(rc, int) and rc:
+        if rc == 130:   # Ctrl-C: typer turns KeyboardInterrupt into exit code 130
+            _interrupted()
         sys.exit(rc)
+
+
+def _interrupted() -> None:
+    print("error: interrupted (outputs are written atomically: no partial file was left)",
+          file=sys.stderr)

@@ -257,8 +257,9 @@ def run_checks(data_dir: str | Path | None = None, *, hooks: Iterable[str] | Non
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn
 
+        console = Console(stderr=True)   # no bar (nor a stray blank line) when stderr is not a terminal
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      console=Console(stderr=True), transient=True) as bar:
+                      console=console, transient=True, disable=not console.is_terminal) as bar:
             t = bar.add_task("checking", total=len(tasks))
             for name, fn in tasks:
                 bar.update(t, description=f"checking {name}")
