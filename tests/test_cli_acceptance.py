@@ -506,3 +506,12 @@ def test_ctrl_c_says_interrupted_and_leaves_no_file(tmp_path, data_dir):
     _, err = p.communicate(timeout=60)
     assert p.returncode == 130 and err.strip().splitlines()[-1].startswith("error: interrupted")
     assert list(tmp_path.iterdir()) == []    # no partial output, no temporary file
+
+
+def test_unwritable_out_names_the_users_path(capsys, tmp_path):
+    code, _, err = _run(capsys, ["data", "provinces", "-o", str(tmp_path)])
+    assert code == 2 and err == f"error: {tmp_path}: is a directory\n"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = _run(capsys, ["data", "provinces", "-o", str(blocker / "x.csv")])
+    assert code == 2 and err == f"error: {blocker}: not a directory\n"

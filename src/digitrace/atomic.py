@@ -4,6 +4,7 @@ A killed process never leaves a half-written output behind.
 """
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from contextlib import contextmanager
@@ -38,8 +39,16 @@ def _file_mode(target: Path) -> int:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it over ``path`` on success."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():   # name the user's path, not the temporary file's
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
+    blocker = next((p for p in target.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(blocker))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror or "cannot write here", str(target)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

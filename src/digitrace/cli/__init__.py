@@ -66,8 +66,8 @@ def build_app() -> typer.Typer:
 def _user_error_types() -> tuple[type[BaseException], ...]:
     from ..errors import DigitraceError
 
-    return (DigitraceError, FileNotFoundError, IsADirectoryError, PermissionError,
-            UnicodeDecodeError)
+    return (DigitraceError, FileNotFoundError, IsADirectoryError, NotADirectoryError,
+            PermissionError, UnicodeDecodeError)
 
 
 def _plain_warnings() -> None:
