@@ -515,3 +515,14 @@ def test_unwritable_out_names_the_users_path(capsys, tmp_path):
     blocker.write_text("x")
     code, _, err = _run(capsys, ["data", "provinces", "-o", str(blocker / "x.csv")])
     assert code == 2 and err == f"error: {blocker}: not a directory\n"
+
+
+def test_stata_file_with_value_labelled_prov_column(capsys, tmp_path, panel_csv):
+    d = pd.read_csv(panel_csv)
+    d["prov"] = pd.Categorical(d.pop("province"))          # Stata: encode province, gen(prov)
+    p = tmp_path / "p.dta"
+    d.to_stata(p, write_index=False, version=118)
+    main(["data", "panel", str(p), "-f", "csv"])
+    assert "31 of 31" in capsys.readouterr().out
+    main(["disparity", "dagum", str(p), "-u", "prov", "-f", "csv"])
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 6

@@ -43,7 +43,7 @@ _LAYOUTS = ("auto", "panel", "long", "wide")
 
 #: province key columns tried in order when ``province=None`` (codes first: most reliable)
 PROVINCE_COLUMNS = ("adcode", "prov_code", "province_code", "province", "province_cn", "prov_name",
-                    "province_en", "prov_name_eng", "prov_en", "省份", "地区", "省", "region_name")
+                    "province_en", "prov_name_eng", "prov_en", "prov", "省份", "地区", "省", "region_name")
 YEAR_COLUMNS = ("year", "fiscal year", "年份", "年度", "年", "time")
 _NAME_LIKE = set(PROVINCE_COLUMNS) | {"province_raw", "region", "region4", "region3", "belt",
                                       "prov_code2", "id", "period", "flag", "source", "name"}
