@@ -526,3 +526,16 @@ def test_stata_file_with_value_labelled_prov_column(capsys, tmp_path, panel_csv)
     assert "31 of 31" in capsys.readouterr().out
     main(["disparity", "dagum", str(p), "-u", "prov", "-f", "csv"])
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 6
+
+
+def test_province_and_year_columns_are_found_without_options(capsys, panel_csv, tmp_path):
+    d = pd.read_csv(panel_csv).rename(columns={"province": "省份", "year": "年份"})
+    p = tmp_path / "cn.csv"
+    d.to_csv(p, index=False, encoding="gbk")
+    main(["disparity", "dagum", str(panel_csv), "-u", "province", "-f", "csv"])
+    ref = capsys.readouterr().out
+    main(["disparity", "dagum", str(p), "-f", "csv"])
+    out, err = capsys.readouterr()
+    assert out == ref and "province column '省份'" in err and "period column '年份'" in err
+    code, _, err = _run(capsys, ["disparity", "dagum", str(p), "-u", "adcode2"])
+    assert code == 2 and "'adcode2' not found" in err

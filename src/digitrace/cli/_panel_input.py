@@ -18,6 +18,27 @@ def pd_unique(s):
     return pd.unique(s.astype(object))
 
 
+def _default_keys(df, path: Path, unit: str | None, time: str | None):
+    """With the default ``--unit adcode`` / ``--time year`` absent from the file, use the
+    province / year column that ``load_panel`` would detect (省份, province, prov, 年份 ...)."""
+    import typer
+
+    from ..data.panel import PROVINCE_COLUMNS, YEAR_COLUMNS
+
+    lower = {str(c).strip().lower(): c for c in df.columns}
+    if unit == "adcode" and "adcode" not in df.columns:
+        found = next((lower[c.lower()] for c in PROVINCE_COLUMNS if c.lower() in lower), None)
+        if found is not None:
+            typer.echo(f"note: {path.name}: province column {found!r} (--unit)", err=True)
+            unit = found
+    if time == "year" and "year" not in df.columns:
+        found = next((lower[c] for c in YEAR_COLUMNS if c in lower), None)
+        if found is not None:
+            typer.echo(f"note: {path.name}: period column {found!r} (--time)", err=True)
+            df = df.rename(columns={found: "year"})
+    return unit, time, df
+
+
 def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: str | None = None,
                     group: str | list[str] | None = None, extra: list[str] | None = None):
     """Read FILE (CSV/XLSX/DTA), check the columns, resolve provinces to adcodes.
@@ -30,6 +51,7 @@ def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: st
     from ..errors import DataError
 
     df = read_tabular(path)
+    unit, time, df = _default_keys(df, path, unit, time)
     groups = [group] if isinstance(group, str) else list(group or [])
     need = [c for c in [value, unit, time, *(extra or [])] if c]
     need += [g for g in groups if g not in REGION_SCHEMES]

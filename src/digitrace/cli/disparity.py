@@ -12,7 +12,7 @@ VALUE = typer.Option("index", "--value", "-v", help="Column to analyse.")
 TIME = typer.Option("year", "--time", "-t", help="Period column ('' for a single cross-section).")
 GROUP = typer.Option("region4", "--group", "-g",
                      help="Group column, or region4 / belt / belt_1986 from the province registry.")
-UNIT = typer.Option("adcode", "--unit", "-u", help="Province column (names or codes).")
+UNIT = typer.Option("adcode", "--unit", "-u", help="Province column (names or codes); without adcode, a 省份/province/prov column is found.")
 
 
 def register(app: typer.Typer) -> None:

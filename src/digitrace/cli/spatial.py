@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
     def moran_cmd(
         file: Path = typer.Argument(..., help="Long panel (CSV/XLSX/DTA) with a province column."),
         value: str = typer.Option("index", "--value", "-v", help="Column to test."),
-        unit: str = typer.Option("adcode", "--unit", "-u", help="Province column (names or codes)."),
+        unit: str = typer.Option("adcode", "--unit", "-u", help="Province column (names or codes); without adcode, a 省份/province/prov column is found."),
         time: str = typer.Option("year", "--time", "-t", help="Period column."),
         weights: str = WEIGHTS,
         local: bool = typer.Option(False, "--local", help="Local Moran (LISA) instead of global, for --year."),
