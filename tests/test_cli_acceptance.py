@@ -539,3 +539,20 @@ def test_province_and_year_columns_are_found_without_options(capsys, panel_csv, 
     assert out == ref and "province column '省份'" in err and "period column '年份'" in err
     code, _, err = _run(capsys, ["disparity", "dagum", str(p), "-u", "adcode2"])
     assert code == 2 and "'adcode2' not found" in err
+
+
+def test_econ_doc_example_spec_runs_on_the_reference_data(tmp_path, data_dir):
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "econ.md").read_text(encoding="utf-8")
+    spec = next(b for b in re.findall(r"```toml\n(.*?)```", text, flags=re.S)
+                if "province_panel_2013_2022_merged.csv" in b)
+    spec = spec.replace("../../shared/data", data_dir.resolve().as_posix())
+    (tmp_path / "spec.toml").write_text(spec, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "digitrace", "model", str(tmp_path / "spec.toml")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "54.7011" in r.stdout and "18.48 (p=0.320)" in r.stdout and "| 数字经济发展指数 | 0.004 |" in r.stdout
