@@ -557,3 +557,24 @@ def test_econ_doc_example_spec_runs_on_the_reference_data(tmp_path, data_dir):
     assert r.returncode == 0, r.stderr
     # numbers only (the table layout belongs to digitrace.econ.tables)
     assert "54.70" in r.stdout and "18.48" in r.stdout and "数字经济发展指数" in r.stdout
+
+
+def test_nbs_export_straight_into_dagum(capsys, tmp_path):
+    # data.stats.gov.cn 分省年度数据 export (GBK, preamble, years as columns, footnotes)
+    import numpy as np
+
+    from digitrace.data.provinces import province_registry
+
+    rng = np.random.default_rng(0)
+    lines = ["数据库：分省年度数据", "指标：地区生产总值(亿元)", "时间：最近2年", "地区,2022年,2021年"]
+    lines += [",".join([n, *(f"{v:.1f}" for v in rng.uniform(1000, 9000, 2))])
+              for n in province_registry()["name_cn_long"]]
+    lines += ["注：2022年数据为初步核算数。", "数据来源：国家统计局"]
+    p = tmp_path / "export.csv"
+    p.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    main(["data", "panel", str(p), "-r", "data", "-o", str(tmp_path / "long.csv")])
+    main(["disparity", "dagum", str(tmp_path / "long.csv"), "-v", "地区生产总值(亿元)", "-f", "csv"])
+    ref = capsys.readouterr().out
+    main(["disparity", "dagum", str(p), "-f", "csv"])
+    out, err = capsys.readouterr()
+    assert out == ref and len(out.strip().splitlines()) == 3 and "地区生产总值(亿元)" in err

@@ -18,6 +18,23 @@ def pd_unique(s):
     return pd.unique(s.astype(object))
 
 
+def _read_nbs_export(path: Path, value: str):
+    """A data.stats.gov.cn export (preamble, provinces × years): read it with ``load_panel``
+    into adcode, year and one column per indicator; a lone indicator also answers ``--value``."""
+    import typer
+
+    from ..data.panel import load_panel
+
+    panel = load_panel(path)
+    df = panel.data
+    names = [c for c in df.columns if c not in ("adcode", "province", "province_en", "year")]
+    if value not in df.columns and len(names) == 1:
+        typer.echo(f"note: {path.name}: data.stats.gov.cn export; --value is its indicator "
+                   f"{names[0]!r}", err=True)
+        df = df.rename(columns={names[0]: value})
+    return df
+
+
 def _default_keys(df, path: Path, unit: str | None, time: str | None):
     """With the default ``--unit adcode`` / ``--time year`` absent from the file, use the
     province / year column that ``load_panel`` would detect (省份, province, prov, 年份 ...)."""
@@ -50,7 +67,12 @@ def load_panel_file(path: Path, *, value: str, unit: str | None = None, time: st
     from ..data.readers import read_tabular
     from ..errors import DataError
 
-    df = read_tabular(path)
+    from ..data.nbs_export import is_nbs_export
+
+    if is_nbs_export(path):
+        df, unit = _read_nbs_export(path, value), ("adcode" if unit else unit)
+    else:
+        df = read_tabular(path)
     unit, time, df = _default_keys(df, path, unit, time)
     groups = [group] if isinstance(group, str) else list(group or [])
     need = [c for c in [value, unit, time, *(extra or [])] if c]
