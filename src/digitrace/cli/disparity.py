@@ -7,7 +7,7 @@ import typer
 
 from ._common import DATA_OPTION, FORMAT_OPTION, OUT_OPTION
 
-FILE_ARG = typer.Argument(..., help="Long panel (CSV/XLSX/DTA), e.g. the output of `digitrace index build -f csv`.")
+FILE_ARG = typer.Argument(..., help="Long panel (CSV/XLSX/DTA), e.g. the output of `digitrace index build -f csv`, or a data.stats.gov.cn export.")
 VALUE = typer.Option("index", "--value", "-v", help="Column to analyse.")
 TIME = typer.Option("year", "--time", "-t", help="Period column ('' for a single cross-section).")
 GROUP = typer.Option("region4", "--group", "-g",

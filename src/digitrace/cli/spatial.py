@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
     @sp.command("moran")
     def moran_cmd(
-        file: Path = typer.Argument(..., help="Long panel (CSV/XLSX/DTA) with a province column."),
+        file: Path = typer.Argument(..., help="Long panel (CSV/XLSX/DTA) with a province column, or a data.stats.gov.cn export."),
         value: str = typer.Option("index", "--value", "-v", help="Column to test."),
         unit: str = typer.Option("adcode", "--unit", "-u", help="Province column (names or codes); without adcode, a 省份/province/prov column is found."),
         time: str = typer.Option("year", "--time", "-t", help="Period column."),
