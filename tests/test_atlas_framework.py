@@ -129,3 +129,15 @@ def test_missing_values_in_nullable_columns_show_as_dash(tmp_path):
                       tmp_path, [])
     assert "首次出现" in d["html"] and "first_year" not in d["html"] and ">词<" in d["html"]
     assert (tmp_path / "tables" / "tab_lab.csv").read_text().splitlines()[0] == "term,first_year,x"
+
+
+def test_interrupted_build_leaves_no_temporary_folder(monkeypatch, data_dir, tmp_path):
+    from digitrace.report.atlas import build_atlas
+
+    def interrupted(ctx):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "digitrace.report.sections.concept", types.SimpleNamespace(build=interrupted))
+    with pytest.raises(KeyboardInterrupt):
+        build_atlas(data_dir, tmp_path / "a", sections=["concept"])
+    assert list(tmp_path.iterdir()) == []

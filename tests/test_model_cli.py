@@ -133,3 +133,20 @@ def test_docs_example_spec_runs(tmp_path):
     assert "数字化水平" in frame.index and "观测值" in frame.index
     assert "省份固定效应" in frame.index and "年份固定效应" in frame.index
     assert {p.name for p in run.written} == {"table.md", "table.docx", "table.xlsx", "results.json"}
+
+
+def test_data_file_override_without_data_table(tmp_path):
+    from digitrace.econ.spec import run_spec
+    from digitrace.errors import SpecificationError
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"prov": np.repeat(np.arange(10), 5), "year": np.tile(np.arange(2010, 2015), 10)})
+    df["x"] = rng.normal(size=len(df))
+    df["y"] = 2 * df["x"] + rng.normal(size=len(df))
+    df.to_csv(tmp_path / "panel.csv", index=False)
+    spec = tmp_path / "s.toml"
+    spec.write_text('[[model]]\ntype = "fe"\nformula = "y ~ x | prov + year"\n', encoding="utf-8")
+    with pytest.raises(SpecificationError, match="--data-file"):
+        run_spec(spec)
+    run = run_spec(spec, data_path=tmp_path / "panel.csv", out_dir=tmp_path / "out")
+    assert abs(run.payload["models"][0]["params"]["x"] - 2) < 0.3

@@ -50,7 +50,9 @@ def test_cells_stars_fe_rows(models):
     assert df.loc["firm FE"].tolist() == ["Yes", "Yes"]
     assert df.loc["year FE"].tolist() == ["No", "Yes"]
     assert df.loc["N"].tolist() == ["200", "200"]
-    assert df.loc["R²", "one-way"] == f"{m1.r2:.3f}"
+    assert df.loc["R² (overall)", "one-way"] == f"{m1.r2:.3f}"
+    assert df.loc["Within R²", "one-way"] == f"{m1.r2_within:.3f}"   # labelled: Stata users read within R²
+    assert m1.provenance.params["vcov"].startswith("CRV1(") or m1.cluster is None
     assert "*** p<0.01" in t.notes
 
 

@@ -19,13 +19,14 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option("zh", "--lang", help="Report language: zh or en."),
     ) -> None:
         """Build the auditable offline HTML atlas of China's industrial digitalization."""
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from ..report.atlas import build_atlas
 
         wanted = [s.strip() for item in (sections or []) for s in item.split(",") if s.strip()] or None
         with Progress(TextColumn("[bold]atlas[/] {task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), transient=True) as bar:
+                      TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
             task = bar.add_task("starting", total=None)
 
             def tick(sid: str, i: int, n: int) -> None:

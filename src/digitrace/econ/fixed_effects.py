@@ -279,8 +279,11 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
     r2w = float(r2w) if r2w is not None and np.isfinite(r2w) else None
     fe_rows = {f"{f} FE": "Yes" for f in fes}
     extra = {"SE": f"cluster({cluster})" if cluster else vcov}
+    if fes and r2w is not None:
+        extra["Within R²"] = f"{r2w:.3f}"   # what Stata's xtreg/reghdfe users read as R²
     prov = Provenance(method="digitrace.econ.fe",
-                      params=dict(formula=formula, cluster=cluster, vcov=vcov, ssc=ssc,
+                      params=dict(formula=formula, cluster=cluster,
+                                  vcov=f"CRV1({cluster})" if cluster else vcov, ssc=ssc,
                                   drop_singletons=drop_singletons,
                                   **({"entity": panel[0], "time": panel[1]} if panel else {})),
                       inputs=(("data", _frame_sha256(data[used + fes])),),

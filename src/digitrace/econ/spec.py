@@ -62,7 +62,8 @@ class ModelRun:
     payload: dict
 
 
-def load_spec(path: str | Path) -> dict:
+def load_spec(path: str | Path, *, data_given: bool = False) -> dict:
+    """Read and validate a model spec; ``data_given`` when the data path comes from the caller."""
     import tomllib
 
     p = Path(path)
@@ -72,8 +73,9 @@ def load_spec(path: str | Path) -> dict:
         spec = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SpecificationError(f"{p}: invalid TOML: {exc}") from exc
-    if "data" not in spec or "path" not in spec["data"]:
-        raise SpecificationError(f"{p}: missing [data] path = ...")
+    if not data_given and ("data" not in spec or "path" not in spec["data"]):
+        raise SpecificationError(f"{p}: missing [data] path = ... (or pass --data-file)")
+    spec.setdefault("data", {})
     if not spec.get("model"):
         raise SpecificationError(f"{p}: no [[model]] tables")
     for i, m in enumerate(spec["model"], 1):
@@ -122,7 +124,7 @@ def run_spec(path: str | Path, data_path: str | Path | None = None,
     from .tables import regtable
 
     p = Path(path)
-    spec = load_spec(p)
+    spec = load_spec(p, data_given=data_path is not None)
     base = p.parent
     dpath = Path(data_path) if data_path else base / spec["data"]["path"]
     data = read_tabular(dpath, **({"sheet": spec["data"]["sheet"]} if "sheet" in spec["data"] else {}))

@@ -40,10 +40,10 @@ Lang = Literal["zh", "en"]
 Stat = Literal["se", "t"]
 
 _TEXT = {
-    "en": {"dep": "Dependent variable", "N": "N", "R2": "R²", "model": "Model",
+    "en": {"dep": "Dependent variable", "N": "N", "R2": "R² (overall)", "model": "Model",
            "se": "Standard errors in parentheses", "t": "t statistics in parentheses",
            "FE": " FE", "Yes": "Yes", "No": "No"},
-    "zh": {"dep": "被解释变量", "N": "观测值", "R2": "R²", "model": "模型",
+    "zh": {"dep": "被解释变量", "N": "观测值", "R2": "R²（总体）", "model": "模型",
            "se": "括号内为标准误", "t": "括号内为 t 值",
            "FE": "固定效应", "Yes": "是", "No": "否"},
 }
@@ -55,7 +55,7 @@ _ZH_ROWS = ((r"^SE$", "标准误"), (r"^Threshold γ(\d+)$", r"门槛值 γ\1 [9
             (r"^F(\d+) \((\d+) vs (\d+)\)$", r"F\1（\2 对 \3 个门槛）"),
             (r"^Log-likelihood$", "对数似然值"), (r"^Lee-Yu correction$", "Lee-Yu 偏误校正"),
             (r"^Pre-trend F$", "平行趋势检验 F"), (r"^Bootstrap (\S+)% CI \(a·b\)$", r"自助法 \1% 置信区间 (a·b)"),
-            (r"^speed θ$", "收敛速度 θ"), (r"^half-life$", "半衰期"))
+            (r"^speed θ$", "收敛速度 θ"), (r"^half-life$", "半衰期"), (r"^Within R²$", "组内 R²"))
 _ZH_SE = ((r"^cluster\((.+)\)$", r"聚类（\1）"), (r"^iid$", "同方差"), (r"^hetero$", "异方差稳健"))
 _ZH_MODELS = ((r"^FE$", "固定效应"), (r"^DID \(TWFE\)$", "DID（双向固定效应）"),
               (r"^Panel threshold \(Hansen 1999\)$", "面板门槛（Hansen 1999）"),

@@ -131,49 +131,53 @@ def build_atlas(data: str | Path | None = None, out: str | Path = "atlas", *,
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    (tmp / "figures").mkdir(parents=True)
-    (tmp / "tables").mkdir(parents=True)
-    ctx = AtlasContext(data_dir=root, lang=lang)
-    t_all = time.perf_counter()
-    rendered, status, figures_done = [], [], []
-    for i, sid in enumerate(wanted):
-        if progress is not None:
-            progress(sid, i, len(wanted))
-        title = SECTIONS[sid][0 if lang == "zh" else 1]
-        t0 = time.perf_counter()
-        try:
-            mod = importlib.import_module(f"digitrace.report.sections.{sid}")
-            sec: Section = mod.build(ctx)
-            blocks = [_render_block(b, tmp, figures_done) for b in sec.blocks]
-            rendered.append({"id": sid, "title": title, "intro": sec.intro, "blocks": blocks, "error": None})
-            status.append((sid, "ok", time.perf_counter() - t0, None))
-        except Exception as exc:  # one failing section must not sink the atlas
-            msg = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-            rendered.append({"id": sid, "title": title, "intro": "", "blocks": [], "error": msg})
-            status.append((sid, "failed", time.perf_counter() - t0, msg))
-    env = jinja2.Environment(loader=jinja2.PackageLoader("digitrace.report", "templates"),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]))
-    total = time.perf_counter() - t_all
-    html = env.get_template("atlas.html.j2").render(
-        sections=rendered, lang=lang, version=__version__, data_dir=str(root),
-        ui=_UI[lang], n_failed=sum(1 for s in status if s[1] != "ok"))
-    (tmp / "index.html").write_text(html, encoding="utf-8")
-    manifest = {
-        "digitrace_version": __version__,
-        "python": platform.python_version(),
-        "parameters": {"lang": lang, "sections": wanted, "data_dir": str(root)},
-        "inputs": [{"path": p, "sha256": file_sha256(root / p), "bytes": (root / p).stat().st_size}
-                   for p in sorted(ctx.inputs)],
-        "sections": [{"id": s, "status": st, "seconds": round(sec, 3), "error": err}
-                     for s, st, sec, err in status],
-        "figures": figures_done,
-        "total_seconds": round(total, 3),
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
+    try:  # an interrupted or failed build leaves no temporary folder behind
+        (tmp / "figures").mkdir(parents=True)
+        (tmp / "tables").mkdir(parents=True)
+        ctx = AtlasContext(data_dir=root, lang=lang)
+        t_all = time.perf_counter()
+        rendered, status, figures_done = [], [], []
+        for i, sid in enumerate(wanted):
+            if progress is not None:
+                progress(sid, i, len(wanted))
+            title = SECTIONS[sid][0 if lang == "zh" else 1]
+            t0 = time.perf_counter()
+            try:
+                mod = importlib.import_module(f"digitrace.report.sections.{sid}")
+                sec: Section = mod.build(ctx)
+                blocks = [_render_block(b, tmp, figures_done) for b in sec.blocks]
+                rendered.append({"id": sid, "title": title, "intro": sec.intro, "blocks": blocks, "error": None})
+                status.append((sid, "ok", time.perf_counter() - t0, None))
+            except Exception as exc:  # one failing section must not sink the atlas
+                msg = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+                rendered.append({"id": sid, "title": title, "intro": "", "blocks": [], "error": msg})
+                status.append((sid, "failed", time.perf_counter() - t0, msg))
+        env = jinja2.Environment(loader=jinja2.PackageLoader("digitrace.report", "templates"),
+                                 autoescape=jinja2.select_autoescape(["html", "j2"]))
+        total = time.perf_counter() - t_all
+        html = env.get_template("atlas.html.j2").render(
+            sections=rendered, lang=lang, version=__version__, data_dir=str(root),
+            ui=_UI[lang], n_failed=sum(1 for s in status if s[1] != "ok"))
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+        manifest = {
+            "digitrace_version": __version__,
+            "python": platform.python_version(),
+            "parameters": {"lang": lang, "sections": wanted, "data_dir": str(root)},
+            "inputs": [{"path": p, "sha256": file_sha256(root / p), "bytes": (root / p).stat().st_size}
+                       for p in sorted(ctx.inputs)],
+            "sections": [{"id": s, "status": st, "seconds": round(sec, 3), "error": err}
+                         for s, st, sec, err in status],
+            "figures": figures_done,
+            "total_seconds": round(total, 3),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if old.exists():
         shutil.rmtree(old)
     return AtlasResult(out_dir=out, sections=tuple(status), total_seconds=total, manifest=manifest)
