@@ -5,8 +5,7 @@ NBS and OECD table; kernels in :mod:`digitrace.chain.kernels`.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _LAZY = {
     "chain_measures": "digitrace.chain.measures",
@@ -17,11 +16,4 @@ _LAZY = {
     "sector_roles": "digitrace.chain.roles",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'digitrace.chain' has no attribute {name!r}")
-
-
-__all__ = sorted(_LAZY)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

@@ -7,8 +7,7 @@ stays light.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 # eager: ``theil`` shares its module's name, so bind the function before any submodule import
 from .dagum import dagum_gini  # noqa: E402
@@ -30,15 +29,4 @@ _LAZY = {
     "spatial_markov": "digitrace.disparity.dynamics",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'digitrace.disparity' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-__all__ = sorted(_LAZY)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

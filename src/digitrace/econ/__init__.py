@@ -11,8 +11,7 @@ Every estimator's result exposes the *table protocol* used by
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _LAZY = {
     "fe": "digitrace.econ.fixed_effects",
@@ -27,11 +26,4 @@ _LAZY = {
     "spatial_panel": "digitrace.econ.spatial_fe_panel",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'digitrace.econ' has no attribute {name!r}")
-
-
-__all__ = sorted(_LAZY)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

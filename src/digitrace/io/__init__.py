@@ -9,8 +9,7 @@ is cheap.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _LAZY: dict[str, str] = {
     "IOTable": "digitrace.io.table",
@@ -43,18 +42,6 @@ from .extraction import Extraction, extraction, extraction_all  # noqa: E402,F40
 from .linkages import Linkages, linkages  # noqa: E402,F401
 from .multipliers import Multipliers, multipliers  # noqa: E402,F401
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'digitrace.io' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-__all__ = sorted(set(_LAZY) | {"aggregate", "extraction", "extraction_all", "Extraction",
-                                  "linkages", "Linkages", "multipliers", "Multipliers"})
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__, _LAZY, eager=("aggregate", "extraction", "extraction_all", "Extraction",
+                            "linkages", "Linkages", "multipliers", "Multipliers"))

@@ -14,8 +14,7 @@ The framework and every indicator's limitation: ``docs/framework.md``.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _LAZY = {
     "driving_modes": "digitrace.modes.classify",
@@ -29,27 +28,4 @@ _LAZY = {
     "SectorModes": "digitrace.modes.sectors",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'digitrace.modes' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-__all__ = [
-    "MODES",
-    "STATES",
-    "DrivingModes",
-    "ModeSpec",
-    "SectorModes",
-    "driving_modes",
-    "list_mode_specs",
-    "load_mode_spec",
-    "sector_modes",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

@@ -5,8 +5,7 @@ Submodules are imported lazily; NumPy/SciPy only (esda/libpysal are not needed).
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 # eager: the functions share their module's name, so bind them before any submodule import
 from .moran import geary, local_moran, moran  # noqa: E402
@@ -31,15 +30,4 @@ _LAZY = {
     "weights_from_spec": "digitrace.spatial.weights",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'digitrace.spatial' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-__all__ = sorted(_LAZY)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

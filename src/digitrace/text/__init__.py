@@ -17,8 +17,7 @@ pdf_text_agreement                           the project's real corpora as DataF
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _NAMES = {
     "normalize": "normalize",
@@ -35,16 +34,5 @@ _NAMES = {
     "strip_web_boilerplate": "corpora", "parse_doc_name": "corpora",
 }
 
-__all__ = sorted(_NAMES)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_NAMES))
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__, {k: f"{__name__}.{m}" for k, m in _NAMES.items()})
