@@ -177,3 +177,12 @@ def test_broken_upstream_api_becomes_an_error_box(data_dir, tmp_path, monkeypatc
     html = res.index_html.read_text(encoding="utf-8")
     assert "error-box" in html and "driving_modes is not available" in html
     assert not list((res.out_dir / "figures").glob("fig_modes_*"))
+
+
+def test_english_units_in_mode_weights():
+    from digitrace.report.sections._plot import unit_label
+
+    assert unit_label("元/人 (nominal)", "en") == "yuan per person (nominal)"
+    assert unit_label("户/百人", "en") == "households per 100 people"
+    assert unit_label("户/百人", "zh") == "户/百人"
+    assert unit_label("index", "en") == "index"

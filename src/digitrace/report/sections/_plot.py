@@ -238,3 +238,18 @@ def fmt_table(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(out[c]):
             out[c] = out[c].round(digits)
     return out
+
+
+#: English renderings of the Chinese units used in the index and mode spec files
+UNITS_EN = {"户/百人": "households per 100 people", "个/人": "per person", "GB/人": "GB per person",
+            "公里/平方公里": "km per km²", "元/人": "yuan per person", "个": "count", "台": "units",
+            "件/万人": "per 10,000 people", "亿元": "100 million yuan", "万元": "10,000 yuan"}
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """The unit as written in the spec (zh), or its English rendering (en)."""
+    if lang == "zh" or not isinstance(unit, str):
+        return unit
+    head, sep, tail = unit.partition(" ")
+    return UNITS_EN.get(head, head) + (sep + tail if sep else "")
+

@@ -114,6 +114,8 @@ def build(ctx: Any) -> Section:
     blocks.append(Table("tab_modes_paths", t("各省的模式路径", "Mode path of each province"), res.paths(), srcs,
                         f"{method}(...).paths", params, max_rows=31))
     wf = res.weights_frame()
+    if "unit" in wf.columns:
+        wf = wf.assign(unit=[_plot.unit_label(u, ctx.lang) for u in wf["unit"]])
     keep = [c for c in ("dimension", "name_cn" if ctx.lang == "zh" else "name_en", "weight", "unit", "direction") if c in wf.columns]
     blocks.append(Table("tab_modes_weights", t("各维度指标与熵值权重", "Indicators of each dimension and their entropy weights"),
                         _plot.fmt_table(wf[keep], 4), srcs, f"{method}(...).weights_frame", params))
