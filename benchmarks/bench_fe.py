@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 import warnings
 from pathlib import Path
 
@@ -26,13 +25,7 @@ def make_panel(N, T, seed=0):
     return pd.DataFrame({"id": ids, "year": yr, "x1": x1, "x2": x2, "y": y})
 
 
-def best_of(f, repeat):
-    ts, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = f()
-        ts.append(time.perf_counter() - t)
-    return min(ts), out
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
@@ -32,14 +31,7 @@ def make_panel(N=565, T=15, seed=0):
                          "q2": q2, "d1": d1})
 
 
-def best_of(f, repeat):
-    ts = []
-    out = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = f()
-        ts.append(time.perf_counter() - t)
-    return min(ts), out
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def main() -> None:
