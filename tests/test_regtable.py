@@ -144,6 +144,38 @@ def test_bad_input():
         regtable([object()])
 
 
+def test_coef_labels_name_derived_rows(models):
+    """One coef_labels entry names a variable's regime, spatial-lag and effect rows;
+    fe_labels renames the clustering column in the SE row too."""
+    _, _, m2 = models
+    rng = np.random.default_rng(3)
+    N, T = 40, 6
+    q = rng.uniform(size=N * T)
+    x = rng.normal(size=N * T)
+    d = pd.DataFrame({"id": np.repeat(np.arange(N), T), "year": np.tile(np.arange(T), N),
+                      "debt": q, "dig": x, "y": np.where(q < 0.5, 1, -1) * x + rng.normal(size=N * T)})
+    th = threshold(d, "y", "dig", "debt", "id", "year", bootstrap=0)
+    g = th.thresholds[0]
+    lab = {"dig": "数字化", "debt": "负债率", "x": "X变量"}
+
+    class Sp(FakeSpatial):
+        params = pd.Series({"x": 0.5, "W_x": 0.2, "rho": 0.3})
+        se = pd.Series({"x": 0.1, "W_x": 0.1, "rho": 0.05})
+        pvalues = pd.Series({"x": 0.0001, "W_x": 0.05, "rho": 0.0000001})
+
+    zh = regtable([th, Sp(), m2], lang="zh", coef_labels=lab, fe_labels={"firm": "企业"}).to_frame()
+    assert f"数字化 (负债率≤{g:.4g})" in zh.index and f"数字化 (负债率>{g:.4g})" in zh.index
+    assert "W×X变量" in zh.index and "X变量（间接效应）" in zh.index
+    assert zh.loc["X变量（直接效应）", "(2)"].startswith("0.520")
+    assert zh.loc["标准误", "(3)"] == "聚类（企业）"
+    assert "企业固定效应" in zh.index
+    en = regtable([th, Sp(), m2], coef_labels={"x": "X"}, fe_labels={"firm": "Firm"}).to_frame()
+    assert "X (total)" in en.index and "W×X" in en.index and f"dig (debt≤{g:.4g})" in en.index
+    assert en.loc["SE", "(3)"] == "cluster(Firm)"
+    # an exact key still wins over the derived label
+    assert "mine" in regtable([Sp()], coef_labels={"x (direct)": "mine"}).to_frame().index
+
+
 def test_real_spatial_results_columbus(data_dir):
     """regtable takes spatial_regression results: rho row, W_x rows, effects with their own p."""
     libpysal = pytest.importorskip("libpysal")

@@ -63,6 +63,40 @@ _ZH_MODELS = ((r"^FE$", "固定效应"), (r"^DID \(TWFE\)$", "DID（双向固定
               (r"^(\w+) panel \(ML\)$", r"\1 空间面板（ML）"), (r"^(\w+) \(ML\)$", r"\1（ML）"))
 
 
+_ZH_EFFECT = {"direct": "直接效应", "indirect": "间接效应", "total": "总效应"}
+
+
+def _sub_names(text: str, rename: dict[str, str]) -> str:
+    """Replace whole variable names inside ``text`` (longest first)."""
+    if not rename:
+        return text
+    keys = sorted(map(str, rename), key=len, reverse=True)
+    pat = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, keys)) + r")(?![\w])")
+    return pat.sub(lambda m: str(rename[m.group(1)]), text)
+
+
+def _term_label(term: str, rename: dict[str, str], lang: str) -> str:
+    """Display label of a coefficient row.
+
+    An exact ``coef_labels`` key wins.  Otherwise derived rows are labelled from
+    their parts, so one ``coef_labels`` entry names every row of a variable:
+    ``W_x`` (spatial lag) → ``W×<x>``, ``x (direct)`` → ``<x> (direct)`` /
+    ``<x>（直接效应）``, threshold regime rows ``x (q≤0.5)`` → ``<x> (<q>≤0.5)``.
+    """
+    if term in rename:
+        return str(rename[term])
+    m = re.match(r"^(.*) \((direct|indirect|total)\)$", term)
+    if m:
+        base = _term_label(m.group(1), rename, lang)
+        return f"{base}（{_ZH_EFFECT[m.group(2)]}）" if lang == "zh" else f"{base} ({m.group(2)})"
+    m = re.match(r"^(.*) \((.*)\)$", term)
+    if m:
+        return f"{rename.get(m.group(1), m.group(1))} ({_sub_names(m.group(2), rename)})"
+    if term.startswith("W_") and term[2:] in rename:
+        return f"W×{rename[term[2:]]}"
+    return term
+
+
 def _translate(text: str, rules: Sequence[tuple[str, str]], lang: str) -> str:
     if lang != "zh":
         return text
@@ -284,7 +318,9 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         p-value cut-offs for *, **, *** (default 0.1, 0.05, 0.01).
     coef_labels : dict, optional
         Rename coefficient rows and dependent variables (e.g. ``{"dig": "数字化水平"}``).
-        With ``lang="zh"`` the standard extra rows (SE type, thresholds, F tests,
+        A variable's name also labels its derived rows: spatial lags (``W×数字化水平``),
+        LeSage–Pace effect rows and threshold regime rows (the threshold variable
+        is renamed inside the regime condition too).  With ``lang="zh"`` the standard extra rows (SE type, thresholds, F tests,
         log-likelihood, ...) and model names are shown in Chinese.
     keep : list of str, optional
         Only these coefficients, in this order.
@@ -295,7 +331,8 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         for.  Default: the panel the table's models declare, if they agree.
     fe_labels : dict, optional
         Display names of FE dimensions, e.g. ``{"adcode": "Province"}`` gives the
-        row ``"Province FE"`` (``"Province固定效应"`` with ``lang="zh"``).
+        row ``"Province FE"`` (``"Province固定效应"`` with ``lang="zh"``) and the
+        SE row ``cluster(Province)``.
 
     Returns
     -------
@@ -365,7 +402,7 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
             else:
                 crow.append("")
                 srow.append("")
-        index += [rename.get(t, t), ""]
+        index += [_term_label(t, rename, lang), ""]
         rows += [crow, srow]
         kinds += ["coef", "stat"]
     # FE rows: one per dimension, union across results; missing -> No
@@ -384,7 +421,10 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         ex_keys += [k for k in (_get(r, "extra_rows", {}) or {}) if k not in ex_keys]
     for k in ex_keys:
         vals = [str((_get(r, "extra_rows", {}) or {}).get(k, "")) for r in results]
-        rows.append([_translate(v, _ZH_SE, lang) for v in vals] if k == "SE" else vals)
+        if k == "SE":   # cluster(<column>) names the column as fe_labels display it
+            vals = [_translate(_sub_names(v, {c: str(n) for c, n in fe_names.items()}), _ZH_SE, lang)
+                    for v in vals]
+        rows.append(vals)
         index.append(_translate(k, _ZH_ROWS, lang))
         kinds.append("extra")
     rows.append([f"{int(_get(r, 'nobs', 0)):,}" if _get(r, "nobs") is not None else "" for r in results])
