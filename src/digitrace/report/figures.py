@@ -90,7 +90,8 @@ def _province_polygons(geojson_path: str) -> dict[int, list[np.ndarray]]:
 def choropleth(ax: Any, geojson_path: str | Path, values: dict[int, float], *,
                cmap: str = "YlGnBu", categorical: dict[int, str] | None = None,
                colors: dict[str, str] | None = None, vmin: float | None = None,
-               vmax: float | None = None, missing: str = "#dddddd") -> Any:
+               vmax: float | None = None, missing: str = "#dddddd",
+               south_china_sea_inset: bool = True) -> Any:
     """Draw a province choropleth with plain matplotlib (no geopandas).
 
     Parameters
@@ -99,6 +100,9 @@ def choropleth(ax: Any, geojson_path: str | Path, values: dict[int, float], *,
         Continuous values (ignored when ``categorical`` is given).
     categorical : dict adcode -> label, optional
         Class per province; ``colors`` maps label -> colour.
+    south_china_sea_inset : bool
+        Draw the islands south of the main frame (17°N) in a framed inset at
+        the lower right, as Chinese published maps do (default True).
     Returns the ScalarMappable for a colour bar (or None for categorical maps).
     """
     plt = setup_matplotlib()
@@ -124,8 +128,39 @@ def choropleth(ax: Any, geojson_path: str | Path, values: dict[int, float], *,
                 v = values.get(code)
                 facecolors.append(cm(norm(v)) if v is not None and np.isfinite(v) else missing)
     ax.add_collection(PolyCollection(verts, facecolors=facecolors, edgecolors="white", linewidths=0.4))
-    ax.set_xlim(73, 136)
-    ax.set_ylim(17, 54)
+    ax.set_xlim(*_MAIN_EXTENT[0])
+    ax.set_ylim(*_MAIN_EXTENT[1])
     ax.set_aspect(1.2)
     ax.set_axis_off()
+    if south_china_sea_inset:
+        _scs_inset(ax, verts, facecolors)
     return sm
+
+
+# Main map frame (lon, lat) and the South China Sea inset frame.  The main frame
+# stops at 17°N, so Hainan's islands south of it (down to ~3.8°N in the
+# boundary file) are shown, as on Chinese published maps, in a framed inset at
+# the lower right (南海诸岛).
+_MAIN_EXTENT = ((73.0, 136.0), (17.0, 54.0))
+_SCS_EXTENT = ((106.5, 123.5), (3.0, 23.5))
+
+
+def _scs_inset(ax: Any, verts: list[np.ndarray], facecolors: list[Any]) -> Any:
+    """Framed inset at the lower right showing the South China Sea islands."""
+    from matplotlib.collections import PolyCollection
+
+    (x0, x1), (y0, y1) = _SCS_EXTENT
+    keep = [i for i, v in enumerate(verts)
+            if v[:, 0].max() >= x0 and v[:, 0].min() <= x1 and v[:, 1].min() <= y1 and v[:, 1].max() >= y0]
+    ins = ax.inset_axes([0.835, 0.0, 0.165, 0.30])
+    ins.add_collection(PolyCollection([verts[i] for i in keep], facecolors=[facecolors[i] for i in keep],
+                                      edgecolors="#555555", linewidths=0.3))
+    ins.set_xlim(x0, x1)
+    ins.set_ylim(y0, y1)
+    ins.set_aspect(1.2)
+    ins.set_xticks([])
+    ins.set_yticks([])
+    for side in ins.spines.values():
+        side.set_linewidth(0.6)
+        side.set_edgecolor("#555555")
+    return ins
