@@ -350,3 +350,26 @@ def test_entity_sar_matches_sdpdmod_given_its_rho(cigar):
     e = y - ref["rho"] * Wy - Z @ b
     np.testing.assert_allclose(b, [ref["logp"], ref["logy"]], atol=1e-7)
     assert e @ e / y.size == pytest.approx(ref["sige"], abs=1e-9)
+
+
+@pytest.mark.parametrize("fe", ["entity", "twoways"])
+def test_r2_overall_is_lsdv_and_within_is_on_demeaned_y(cigar, fe):
+    """``r2`` = 1 − SSR/Σ(y−ȳ)² with the fixed effects estimated (LSDV, as fe() reports);
+    ``r2_within`` = 1 − SSR/Σỹ²; regtable shows both, in their own rows."""
+    d, W = cigar
+    r = fit(cigar, model="sar", fe=fe, lee_yu=False)
+    s = d.sort_values(["year", "state"])
+    y = s.logc.to_numpy()
+    X_ = s[X].to_numpy()
+    Wy = stack_lag(W / W.sum(1, keepdims=True), y, 30)
+    u = y - r.params["rho"] * Wy - X_ @ r.params[X].to_numpy()
+    ent = np.tile(np.eye(46), (30, 1))
+    D = ent if fe == "entity" else np.column_stack([ent, np.kron(np.eye(30), np.ones((46, 1)))[:, 1:]])
+    e = u - D @ np.linalg.lstsq(D, u, rcond=None)[0]
+    assert r.r2 == pytest.approx(1 - e @ e / ((y - y.mean()) ** 2).sum(), rel=1e-10)
+    yd = demean(y, 46, 30, fe)
+    assert r.r2_within == pytest.approx(1 - e @ e / (yd @ yd), rel=1e-10)
+    assert r.r2_within < r.r2
+    t = digitrace.econ.regtable([r]).to_frame()
+    assert t.loc["R² (overall)"].iloc[0] == f"{r.r2:.3f}"
+    assert t.loc["Within R²"].iloc[0] == f"{r.r2_within:.3f}"

@@ -260,7 +260,8 @@ class SpatialMLResult(Result):
 
     Attributes follow the econ table protocol: ``params``, ``se``, ``pvalues``,
     ``nobs``, ``r2``, ``dep_var``, ``fe_rows``, ``extra_rows``, ``model_name``;
-    plus ``loglik``, ``sigma2``, ``vcov``, ``effects`` (LeSage–Pace, with SEs)
+    ``r2`` is 1 − SSR/Σ(y − ȳ)² (for panels: with the fixed effects, as the
+    R² of fe()), ``r2_within`` (panels) 1 − SSR/Σ ỹ² on the demeaned y; plus ``loglik``, ``sigma2``, ``vcov``, ``effects`` (LeSage–Pace, with SEs)
     and ``tests`` (LR/Wald/LM as applicable).
     """
 
@@ -280,6 +281,7 @@ class SpatialMLResult(Result):
     n_units: int = 0
     n_periods: int = 1
     info: Mapping[str, Any] = field(default_factory=dict)
+    r2_within: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "info", FrozenMapping(self.info))
@@ -316,6 +318,8 @@ class SpatialMLResult(Result):
         rows = {"Log-likelihood": f"{self.loglik:.3f}"}  # rho/lambda is a coefficient row
         if self.n_periods > 1:
             rows["Lee-Yu correction"] = self.lee_yu
+        if self.r2_within is not None:
+            rows["Within R²"] = f"{self.r2_within:.3f}"
         return rows
 
     def to_frame(self) -> pd.DataFrame:

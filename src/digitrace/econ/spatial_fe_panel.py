@@ -252,7 +252,9 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
     else:
         u = yd - Xd @ fit.beta
         resid = u - fit.rho * stack_lag(Wm, u, T)
-    r2 = 1.0 - float(resid @ resid) / float(yd @ yd)
+    ssr = float(resid @ resid)
+    r2_within = 1.0 - ssr / float(yd @ yd)
+    r2 = 1.0 - ssr / float(((yr - yr.mean()) ** 2).sum())   # LSDV R², as fe() reports
     ly = ("none" if not lee_yu else "transformation approach" if lee_yu == "transform" else
           {"entity": "sigma2 T/(T-1)", "time": "sigma2 N/(N-1)", "twoways": "Lee-Yu (Elhorst bc=1)"}[fe])
     prov = Provenance(
@@ -265,7 +267,8 @@ def spatial_panel(data: pd.DataFrame, y: str, x: str | Sequence[str], W, entity:
                   "LeSage & Pace (2009)")
     return SpatialMLResult(
         model=model, params=params, se=se, vcov=pd.DataFrame(V, index=allnames, columns=allnames),
-        loglik=fit.loglik, sigma2=fit.sigma2, nobs=N * T, r2=r2, dep_var=y, effects=eff,
+        loglik=fit.loglik, sigma2=fit.sigma2, nobs=N * T, r2=r2, r2_within=r2_within,
+        dep_var=y, effects=eff,
         tests=test_df, fe=fe, lee_yu=ly, n_units=N, n_periods=T,
         info={"logdet": ld.method, "interval": (ld.rmin, ld.rmax), "evaluations": fit.n_eval,
               "information": "observed" if fit.observed_info else "expected",
