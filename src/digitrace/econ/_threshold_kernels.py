@@ -329,14 +329,16 @@ def bootstrap_ssr(path: SearchPath, blocks: np.ndarray, draws: np.ndarray,
     return s0, ssr
 
 
-def lr_ci(ssr: np.ndarray, candidates: np.ndarray, sigma2: float, alpha: float) -> tuple[float, float]:
+def lr_ci(ssr: np.ndarray, candidates: np.ndarray, sigma2: float, alpha: float, *,
+          strict: bool = False) -> tuple[float, float]:
     r"""Hansen's no-rejection region :math:`\{\gamma: LR(\gamma)\le c(\alpha)\}`.
 
     :math:`LR(\gamma) = (S(\gamma) - S(\hat\gamma))/\hat\sigma^2` and
     :math:`c(\alpha) = -2\ln(1-\sqrt{1-\alpha})` (Hansen 1999, sec. 3;
-    7.35 at α = 0.05).  Returns the smallest and largest candidate inside.
+    7.35 at α = 0.05).  Returns the smallest and largest candidate inside;
+    ``strict`` uses :math:`LR(\gamma) < c(\alpha)` as Hansen's code does.
     """
     c = -2.0 * np.log(1.0 - np.sqrt(1.0 - alpha))
     lr = (ssr - np.min(ssr)) / sigma2
-    inside = candidates[lr <= c]
+    inside = candidates[lr < c] if strict else candidates[lr <= c]
     return float(inside.min()), float(inside.max())

@@ -37,6 +37,7 @@ import pandas as pd
 from .._results import Provenance, array_sha256, check_option, freeze_array
 from ..errors import DataError, SpecificationError
 from . import _threshold_kernels as K
+from ._threshold_grid import _base_candidates, _candidates, hansen_grid, hansen_keep
 from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
 from ._result_base import TableResult
 
@@ -44,6 +45,7 @@ Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster"]
 BootNull = Literal["reestimate", "fixed"]
 Transform = Literal["within", "hansen1999"]
+Candidates = Literal["data", "hansen"]
 REFERENCE = ("Hansen, B. E. (1999). Threshold effects in non-dynamic panels: estimation, testing, "
              "and inference. Journal of Econometrics 93(2), 345-368.")
 
@@ -80,41 +82,6 @@ class ThresholdResult(TableResult):
         return f"{len(self.thresholds)} threshold(s) [{th}], N={self.nobs}"
 
 
-def _base_candidates(qs_sorted: np.ndarray, nmin: int,
-                     grid: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Trimmed candidate values (unique q, or a quantile grid) and, for each, the
-    number of observations with q <= value.  Independent of earlier thresholds,
-    so computed once per fit."""
-    n = len(qs_sorted)
-    u = np.unique(qs_sorted[nmin - 1: n - nmin]) if n - nmin > nmin - 1 else np.array([])
-    if grid is not None and len(u) > grid:
-        # quantile grid: evenly spaced order statistics inside the trimmed range
-        idx = np.round(np.linspace(nmin - 1, n - nmin - 1, grid)).astype(int)
-        u = np.unique(qs_sorted[idx])
-    below = np.searchsorted(qs_sorted, u, side="right")           # obs with q <= u
-    ok = (below >= nmin) & (n - below >= nmin)
-    return u[ok], below[ok]
-
-
-def _candidates(qs_sorted: np.ndarray, fixed: Sequence[float], nmin: int,
-                grid: int | None, nmin_between: int | None = None, *,
-                base: tuple[np.ndarray, np.ndarray] | None = None,
-                return_pos: bool = False):
-    """Unique values of q leaving >= nmin observations in the outer regimes and
-    >= nmin_between (default nmin) between the candidate and each fixed threshold.
-
-    ``base`` reuses :func:`_base_candidates`; ``return_pos`` also returns each
-    candidate's position in sorted q (index of the last observation <= it).
-    """
-    u, below = base if base is not None else _base_candidates(qs_sorted, nmin, grid)
-    ok = np.ones(len(u), dtype=bool)
-    gap = nmin if nmin_between is None else nmin_between
-    for g in np.sort(np.asarray(fixed, dtype=float)):
-        bg = np.searchsorted(qs_sorted, g, side="right")
-        ok &= np.abs(below - bg) >= gap
-    return (u[ok], below[ok] - 1) if return_pos else u[ok]
-
-
 _CONTROLLER: list = []
 
 
@@ -149,7 +116,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
               bootstrap: int = 300, seed: int | None = None, sigma: Sigma = "hansen",
               grid: int | None = None, alpha: float = 0.05, vcov: Vcov = "classical",
               time_effects: bool = False, boot_thresholds: BootNull = "reestimate",
-              transform: Transform = "within") -> ThresholdResult:
+              transform: Transform = "within", candidates: Candidates = "data") -> ThresholdResult:
     r"""Estimate Hansen's (1999) fixed-effect panel threshold model.
 
     Parameters
@@ -191,7 +158,30 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     sigma : {"hansen", "xthreg"}
         :math:`\hat\sigma^2 = S/(n(T-1))` (Hansen) or :math:`S/(nT-T)` (Stata xthreg).
     grid : int, optional
-        Search only this many quantile points instead of every unique value.
+        ``candidates="data"``: search only this many quantile points instead of
+        every unique value.  ``candidates="hansen"``: Hansen's number of
+        quantiles :math:`q_n` (default 400, as in his paper).
+    candidates : {"data", "hansen"}
+        ``"data"`` (default): every unique :math:`q` (or the ``grid``) leaving
+        :math:`\lfloor\text{trim}_k n\rfloor` observations per regime, regimes
+        :math:`q\le\gamma` / :math:`q>\gamma`, and every earlier threshold
+        refined after each new one.  ``"hansen"``: the conventions of Hansen's
+        own program (GAUSS ``thr_panel``, R ``thresh_p.R``; also CRAN pdR
+        ``ptm``).  With :math:`d_{(1)}<\dots<d_{(m)}` the unique values of
+        :math:`q` and :math:`s = \text{trim}_1, \text{trim}_1 + 1/q_n, \dots,
+        1-\text{trim}_1` (R ``seq``), the candidates are
+        :math:`d_{(\lfloor s m\rfloor)}` (:math:`q_n(1-2\,\text{trim}_1)+1`
+        grid points, duplicates kept); for threshold k the grid positions
+        within :math:`q_n\text{trim}_k` of each fixed threshold are removed
+        (position trimming, no observation count); regimes are
+        :math:`q<\gamma` / :math:`q\ge\gamma`; only the double model is
+        refined (γ₁ re-estimated given γ₂, as Hansen); LR regions use
+        :math:`LR<c(\alpha)` and p-values the share of bootstrap F strictly
+        above F.  Combined with ``transform="hansen1999"`` and
+        ``sigma="hansen"`` this reproduces Hansen's program (thresholds, SSRs,
+        F = his LR statistic, CIs, coefficients).  Candidates whose lower
+        regime or a middle regime is empty give a singular design and are
+        skipped (Hansen's ``qr.solve`` would stop there).
     alpha : float
         Level for the LR confidence regions (c(0.05) = 7.35).
     vcov : {"classical", "cluster"}
@@ -209,6 +199,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     check_option("vcov", vcov, ("classical", "cluster"))
     check_option("boot_thresholds", boot_thresholds, ("reestimate", "fixed"))
     check_option("transform", transform, ("within", "hansen1999"))
+    check_option("candidates", candidates, ("data", "hansen"))
+    hansen = candidates == "hansen"
     xs = [x] if isinstance(x, str) else list(x)
     controls = list(controls)
     if not isinstance(n_thresholds, (int, np.integer)) or n_thresholds < 1:
@@ -220,6 +212,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         raise SpecificationError(f"trim must be in (0, 0.5), got {trim!r}")
     if grid is not None and grid < 3:
         raise SpecificationError(f"grid must be at least 3 points, got {grid!r}")
+    qn = (400 if grid is None else int(grid)) if hansen else None
     cols = [y, *xs, q, *controls]
     check_columns(data, [*dict.fromkeys(cols), entity, time])
     check_numeric(data, list(dict.fromkeys(cols)))
@@ -266,12 +259,16 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     base_zx = K.zx_cumsum(pre, base) if base.shape[1] else np.empty((n, 0, X.shape[1]))
     col_cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 
+    def low(g: float) -> np.ndarray:
+        """Lower-regime indicator: q <= g, or q < g in Hansen's program."""
+        return Q < g if hansen else Q <= g
+
     def threshold_cols(g: float) -> tuple[np.ndarray, np.ndarray]:
-        """Within-transformed x·1(q <= g) and its running Z'x sums (cached per g)."""
+        """Within-transformed x·1(low regime) and its running Z'x sums (cached per g)."""
         if g not in col_cache:
             if len(col_cache) > 2048:
                 col_cache.clear()
-            w = P(X * (Q <= g)[:, None])
+            w = P(X * low(g)[:, None])
             col_cache[g] = (w, K.zx_cumsum(pre, w))
         return col_cache[g]
 
@@ -279,13 +276,21 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         return np.column_stack([base] + [threshold_cols(g)[0] for g in sorted(fixed)])
 
     paths_cache: dict[tuple, tuple[np.ndarray, K.SearchPath]] = {}
-    base_cand = _base_candidates(qs_sorted, nmin, grid)
+    base_cand = None if hansen else _base_candidates(qs_sorted, nmin, grid)
+    hgrid = hansen_grid(Q, trims[0], qn) if hansen else None
 
-    def make_path(fixed: Sequence[float], gap: int) -> tuple[np.ndarray, K.SearchPath]:
+    def make_path(fixed: Sequence[float], k: int) -> tuple[np.ndarray, K.SearchPath]:
+        """Search path for threshold ``k`` (1-based; sets the trim) given ``fixed``."""
         key = tuple(sorted(float(g) for g in fixed))
-        if (key, gap) in paths_cache:
-            return paths_cache[(key, gap)]
-        cand, pos = _candidates(qs_sorted, key, nmin, grid, gap, base=base_cand, return_pos=True)
+        if (key, k) in paths_cache:
+            return paths_cache[(key, k)]
+        if hansen:
+            cand = np.unique(hansen_keep(hgrid, key, qn, trims[k - 1]))
+            pos = np.searchsorted(qs_sorted, cand, side="left") - 1     # last obs with q < cand
+            cand, pos = cand[pos >= 0], pos[pos >= 0]                   # empty low regime
+        else:
+            cand, pos = _candidates(qs_sorted, key, nmin, grid, nmins[k - 1], base=base_cand,
+                                    return_pos=True)
         if len(cand) < 1:
             raise SpecificationError(
                 f"threshold variable {q!r} has too few unique values for trim={trim}: no candidate "
@@ -300,11 +305,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
                 "within regimes")
         if len(paths_cache) > 512:
             paths_cache.clear()
-        paths_cache[(key, gap)] = (cand, path)
+        paths_cache[(key, k)] = (cand, path)
         return cand, path
 
-    def search(fixed: Sequence[float], gap: int):
-        cand, path = make_path(fixed, gap)
+    def search(fixed: Sequence[float], k: int):
+        cand, path = make_path(fixed, k)
         e0 = K.residualize(path, Yw)
         ssr = K.ssr_path(path, e0)
         j = int(np.argmin(ssr))
@@ -317,8 +322,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     ssr_seq = [float(e_lin @ e_lin)]
     f_stats, p_vals, crits = [], [], []
     for k in range(1, n_thresholds + 1):
-        gap = nmins[k - 1]
-        cand, ssr, g_new, s_new, path, e0 = search(gammas, gap)
+        cand, ssr, g_new, s_new, path, e0 = search(gammas, k)
         s_prev = ssr_seq[-1]
         s2 = s_new / df_sigma
         F = (s_prev - s_new) / s2
@@ -326,9 +330,9 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
             if boot_thresholds == "fixed" or k == 1:
                 Fb = _bootstrap_F(path, e0, N, T, bootstrap, rng, df_sigma)
             else:
-                Fb = _bootstrap_F_reestimate(lambda f: make_path(f, gap), Yw - e0, e0, N, T, k,
+                Fb = _bootstrap_F_reestimate(lambda f, k=k: make_path(f, k), Yw - e0, e0, N, T, k,
                                              bootstrap, rng, df_sigma)
-            p_vals.append(float(np.mean(Fb >= F)))
+            p_vals.append(float(np.mean(Fb > F) if hansen else np.mean(Fb >= F)))
             # order statistics ceil(p R) as in Hansen's code
             crits.append(tuple(float(v) for v in np.quantile(Fb, [0.90, 0.95, 0.99],
                                                              method="inverted_cdf")))
@@ -339,10 +343,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         gammas.append(g_new)
         paths[len(gammas) - 1] = (cand, ssr)
         # Hansen's refinement: re-estimate each earlier threshold given the others
-        if k >= 2:
+        # (his program: only the double model, gamma_1 given gamma_2)
+        if k >= 2 and not (hansen and k > 2):
             for j in range(k - 1):
                 others = [g for i, g in enumerate(gammas) if i != j]
-                cand_j, ssr_j, g_j, _, _, _ = search(others, gap)
+                cand_j, ssr_j, g_j, _, _, _ = search(others, k)
                 gammas[j] = g_j
                 paths[j] = (cand_j, ssr_j)
         # SSR of the k-threshold model at the (refined) estimates
@@ -360,7 +365,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         cand, ssr = paths[i]
         fin = np.isfinite(ssr)
         s2_i = float(np.min(ssr[fin])) / df_sigma
-        cis.append(K.lr_ci(ssr[fin], cand[fin], s2_i, alpha))
+        cis.append(K.lr_ci(ssr[fin], cand[fin], s2_i, alpha, strict=hansen))
         lr = np.where(fin, (ssr - np.min(ssr[fin])) / s2_i, np.nan)
         lr_paths.append((freeze_array(cand), freeze_array(lr)))
 
@@ -368,9 +373,10 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     edges = [-np.inf, *g_sorted, np.inf]
     reg_cols, names = [W], list(wnames)
     for r in range(len(edges) - 1):
-        m = (Q > edges[r]) & (Q <= edges[r + 1])
+        m = ((Q >= edges[r]) & (Q < edges[r + 1]) if hansen
+             else (Q > edges[r]) & (Q <= edges[r + 1]))
         reg_cols.append(X * m[:, None])
-        lab = _regime_label(q, edges[r], edges[r + 1])
+        lab = _regime_label(q, edges[r], edges[r + 1], lower_closed=hansen)
         names += [f"{v} ({lab})" for v in xs]
     R = P(np.column_stack(reg_cols))
     check_collinear(R, names, context="regime-specific design")
@@ -406,7 +412,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         params=dict(y=y, x=xs, q=q, entity=entity, time=time, controls=controls,
                     n_thresholds=n_thresholds, trim=trims, bootstrap=bootstrap, seed=seed,
                     sigma=sigma, grid=grid, alpha=alpha, vcov=vcov, time_effects=time_effects,
-                    boot_thresholds=boot_thresholds, transform=transform),
+                    boot_thresholds=boot_thresholds, transform=transform, candidates=candidates),
         inputs=(("data", array_sha256(np.column_stack([Y, X, Q, W]))),),
         reference=REFERENCE)
     return ThresholdResult(
@@ -419,12 +425,14 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         extra_rows=extra, model_name="Panel threshold (Hansen 1999)", provenance=prov)
 
 
-def _regime_label(q: str, lo: float, hi: float) -> str:
+def _regime_label(q: str, lo: float, hi: float, lower_closed: bool = False) -> str:
+    """Regime label: (lo, hi] by default, [lo, hi) for Hansen's q < gamma indicator."""
+    lt, le = ("≤", "<") if lower_closed else ("<", "≤")
     if np.isinf(lo):
-        return f"{q}≤{hi:.4g}"
+        return f"{q}{le}{hi:.4g}"
     if np.isinf(hi):
-        return f"{q}>{lo:.4g}"
-    return f"{lo:.4g}<{q}≤{hi:.4g}"
+        return f"{q}{'≥' if lower_closed else '>'}{lo:.4g}"
+    return f"{lo:.4g}{lt}{q}{le}{hi:.4g}"
 
 
 def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
