@@ -204,7 +204,7 @@ def test_hansen_bootstrap_equals_brute_force_of_hansens_algorithm():
         return s[j], float(qq[j])
 
     s1, g1 = r_est(yt, [], trims[0])
-    s2, g2 = r_est(yt, [g1], trims[1])
+    s2, _ = r_est(yt, [g1], trims[1])
     assert res.f_stats == pytest.approx([(sse(yt, base) / s1 - 1) * ty, (s1 / s2 - 1) * ty],
                                         rel=1e-9)
     assert 0.2 < res.p_values[1] < 0.9                            # not a degenerate p-value

@@ -19,6 +19,12 @@ Estimation (Hansen 1999, *J. Econometrics* 93:345–368, sections 2–4):
 * no-rejection confidence regions :math:`LR(\gamma)\le c(\alpha)` with
   :math:`c(\alpha) = -2\ln(1-\sqrt{1-\alpha})`.
 
+``candidates="hansen"`` switches to the conventions of Hansen's own program
+(quantile grid of the unique values of :math:`q`, regimes :math:`q<\gamma`,
+trimming by grid position, refinement of the double model only; see
+:mod:`._threshold_grid`), reproducing his ``thresh_p.R`` exactly with
+``transform="hansen1999"`` and ``sigma="hansen"``.
+
 Two conventions for :math:`\hat\sigma^2 = S/d`: ``sigma="hansen"`` uses
 :math:`d = n(T-1)` (Hansen 1999, sec. 2; his R code `thresh_p.R`); ``sigma="xthreg"`` uses
 :math:`d = nT - T` as Stata's ``xthreg`` (Wang 2015, *Stata Journal*
@@ -37,9 +43,9 @@ import pandas as pd
 from .._results import Provenance, array_sha256, check_option, freeze_array
 from ..errors import DataError, SpecificationError
 from . import _threshold_kernels as K
-from ._threshold_grid import _base_candidates, _candidates, hansen_grid, hansen_keep
 from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
 from ._result_base import TableResult
+from ._threshold_grid import _base_candidates, _candidates, hansen_grid, hansen_keep
 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster"]

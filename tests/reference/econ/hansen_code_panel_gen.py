@@ -1,4 +1,7 @@
-import numpy as np, pandas as pd
+"""Generator of hansen_code_panel.csv (run once; see README, "Hansen's own program")."""
+import numpy as np
+import pandas as pd
+
 rng = np.random.default_rng(19990345)
 n, t = 100, 11
 firm = np.repeat(np.arange(1, n + 1), t); year = np.tile(np.arange(1, t + 1), n)
@@ -18,7 +21,7 @@ for k in range(n * t):
     i[k] = (mu[k] + 0.04 * ql - 0.01 * ql ** 2 + 0.001 * ql ** 3 + 0.05 * dl - 0.02 * ql * dl
             + b * cl + 0.03 * rng.standard_normal())
 i = np.round(i, 6)
-df = pd.DataFrame(dict(firm=firm, year=year, i=i, q=q, c=c, d=d))
+df = pd.DataFrame({"firm": firm, "year": year, "i": i, "q": q, "c": c, "d": d})
 df.to_csv("/tmp/pdr/hansen_code_panel.csv", index=False, float_format="%.6f")
 df[["i", "q", "c", "d"]].to_csv("/tmp/pdr/run/invest.dat", sep=" ", header=False, index=False, float_format="%.6f")
 print(df.describe()); print("unique d", df.d.nunique(), "zeros", (df.d == 0).mean())
