@@ -363,3 +363,21 @@ def test_hansen1999_transform_estimates_equal_brute_force():
     # differs from the plain within estimator on the same data
     w = digitrace.threshold(df, "y", "x", "q", "id", "year", controls=["w"], bootstrap=0, trim=0.05)
     assert not np.allclose(w.params.to_numpy(), r.params.to_numpy())
+
+
+def test_r2_overall_equals_fe_lsdv_and_within_row():
+    """``r2`` is the LSDV R² that fe() reports for the same regime design at γ̂;
+    the within R² is its own table row (never shown as 'R² (overall)')."""
+    d = _dgp(N=60, T=6, seed=4, gammas=(0.5,), slopes=(1.0, -0.5))
+    r = digitrace.threshold(d, "y", "x", "q", "id", "year", controls=["w"], bootstrap=0)
+    g = r.thresholds[0]
+    d = d.assign(x_lo=d.x * (d.q <= g), x_hi=d.x * (d.q > g))
+    f = digitrace.fe(d, "y ~ w + x_lo + x_hi | id")
+    assert r.r2 == pytest.approx(f.r2, rel=1e-10)
+    assert r.r2_within == pytest.approx(f.r2_within, rel=1e-10)
+    t = digitrace.regtable([r, f]).to_frame()
+    assert t.loc["R² (overall)"].tolist() == [f"{f.r2:.3f}"] * 2
+    assert t.loc["Within R²"].tolist() == [f"{f.r2_within:.3f}"] * 2
+    h = digitrace.threshold(d, "y", "x", "q", "id", "year", controls=["w"], bootstrap=0,
+                            transform="hansen1999")
+    assert h.r2 is None and 0 < h.r2_within < 1

@@ -70,6 +70,7 @@ class ThresholdResult(TableResult):
     n_entities: int
     n_periods: int
     lr_paths: tuple[tuple[np.ndarray, np.ndarray], ...] = field(repr=False, compare=False)
+    r2_within: float | None = None   # 1 - SSR/sum(y~^2); r2 is the LSDV R² (None for hansen1999)
     model_name: str = field(default="Panel threshold", kw_only=True)
 
     def to_frame(self) -> pd.DataFrame:
@@ -406,9 +407,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     se = np.sqrt(np.diag(V))
     tt = beta / se
     pv = 2 * stats.t.sf(np.abs(tt), tdist_df)
-    r2 = 1.0 - float(u @ u) / float(Yw @ Yw)
+    r2w = 1.0 - float(u @ u) / float(Yw @ Yw)
+    r2 = 1.0 - float(u @ u) / float(((Y - Y.mean()) ** 2).sum()) if transform == "within" else None
 
-    extra = {"SE": f"cluster({entity})" if vcov == "cluster" else "iid"}   # same labels as fe()
+    extra = {"SE": f"cluster({entity})" if vcov == "cluster" else "iid",   # same labels as fe()
+             "Within R²": f"{r2w:.3f}"}
     for i, (g, ci) in enumerate(zip(g_sorted, cis), 1):
         extra[f"Threshold γ{i}"] = f"{g:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"
     for k, (f, p) in enumerate(zip(f_stats, p_vals), 1):
@@ -425,7 +428,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         params=pd.Series(beta, index=names), se=pd.Series(se, index=names),
         pvalues=pd.Series(pv, index=names), thresholds=tuple(g_sorted), ci=tuple(cis),
         f_stats=tuple(f_stats), p_values=tuple(p_vals), crit_values=tuple(crits),
-        ssr=tuple(ssr_seq), sigma2=sigma2, nobs=n, n_entities=N, n_periods=T, r2=r2,
+        ssr=tuple(ssr_seq), sigma2=sigma2, nobs=n, n_entities=N, n_periods=T, r2=r2, r2_within=r2w,
         dep_var=y, lr_paths=tuple(lr_paths),
         fe_rows={f"{entity} FE": "Yes", f"{time} FE": "Yes" if time_effects else "No"},
         extra_rows=extra, model_name="Panel threshold (Hansen 1999)", provenance=prov)
