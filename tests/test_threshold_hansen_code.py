@@ -125,6 +125,18 @@ def test_coefficients_and_se_equal_hansen_and_pdr(ref, fits, k):
     np.testing.assert_allclose(r.se.to_numpy() * scale, H["sehomo"], rtol=1e-8)
 
 
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_white_se_equal_hansen_sehet(ref, panel, k):
+    """vcov="white" is Hansen's heteroskedasticity-robust SE (sehet: HC0 on the transformed design)."""
+    r = digitrace.threshold(panel, "i", "c1", "d1", "firm", "year", controls=CONTROLS,
+                            n_thresholds=k, trim=list(TRIMS[:k]), bootstrap=0, candidates="hansen",
+                            grid=400, transform="hansen1999", sigma="hansen", vcov="white")
+    it = {1: 0, 2: 1, 3: 3}[k]
+    np.testing.assert_allclose(r.se.to_numpy(), _model(ref, "hansen_thresh_p", it)["sehet"], rtol=1e-8)
+    np.testing.assert_allclose(r.se.to_numpy(), _model(ref, "pdr_ptm", it)["sehet"], rtol=1e-8)
+    assert r.extra_rows["SE"] == "White (HC0)"
+
+
 def test_regime_labels_use_strict_lower_regime(fits):
     assert list(fits[2].params.index[-3:]) == ["c1 (d1<0.251)", "c1 (0.251≤d1<0.552)",
                                               "c1 (d1≥0.552)"]

@@ -342,3 +342,33 @@ def lr_ci(ssr: np.ndarray, candidates: np.ndarray, sigma2: float, alpha: float, 
     lr = (ssr - np.min(ssr)) / sigma2
     inside = candidates[lr < c] if strict else candidates[lr <= c]
     return float(inside.min()), float(inside.max())
+
+
+def regime_vcov(R: np.ndarray, u: np.ndarray, RtR_inv: np.ndarray, codes: np.ndarray,
+                n_entities: int, n_obs: int, vcov: str) -> tuple[np.ndarray, int]:
+    r"""Covariance of the regime-specific within estimates and the t degrees of freedom.
+
+    With :math:`\tilde R` the within-transformed regime design, :math:`\hat u`
+    its residuals, :math:`n` observations, :math:`N` entities and :math:`k`
+    columns:
+
+    * ``"classical"`` (xtreg, fe): :math:`(\tilde R'\tilde R)^{-1}\hat u'\hat u/(n-N-k)`, df n−N−k;
+    * ``"white"`` (Hansen's code, ``sehet``):
+      :math:`(\tilde R'\tilde R)^{-1}\tilde R'\mathrm{diag}(\hat u^2)\tilde R(\tilde R'\tilde R)^{-1}`
+      (HC0, no small-sample factor), df n−N−k;
+    * ``"cluster"`` (by entity, CR1): the sandwich of entity score sums times
+      :math:`\frac{N}{N-1}\frac{n-1}{n-k}`, df N−1.
+
+    Reference: Hansen (1999, J. Econometrics 93), his program ``thresh_p.R``; Stata ``xtreg, fe``.
+    """
+    k = R.shape[1]
+    if vcov == "classical":
+        dof = n_obs - n_entities - k
+        return RtR_inv * float(u @ u) / dof, dof
+    if vcov == "white":
+        Ru = R * u[:, None]
+        return RtR_inv @ (Ru.T @ Ru) @ RtR_inv, n_obs - n_entities - k
+    scores = np.zeros((n_entities, k))
+    np.add.at(scores, codes, R * u[:, None])
+    c = n_entities / (n_entities - 1) * (n_obs - 1) / (n_obs - k)
+    return c * RtR_inv @ (scores.T @ scores) @ RtR_inv, n_entities - 1

@@ -48,7 +48,7 @@ from ._result_base import TableResult
 from ._threshold_grid import _base_candidates, _candidates, hansen_grid, hansen_keep
 
 Sigma = Literal["hansen", "xthreg"]
-Vcov = Literal["classical", "cluster"]
+Vcov = Literal["classical", "cluster", "white"]
 BootNull = Literal["reestimate", "fixed"]
 Transform = Literal["within", "hansen1999"]
 Candidates = Literal["data", "hansen"]
@@ -191,8 +191,10 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         skipped (Hansen's ``qr.solve`` would stop there).
     alpha : float
         Level for the LR confidence regions (c(0.05) = 7.35).
-    vcov : {"classical", "cluster"}
-        Coefficient SEs: xtreg-fe homoskedastic, or clustered by entity (CR1).
+    vcov : {"classical", "cluster", "white"}
+        Coefficient SEs: xtreg-fe homoskedastic, clustered by entity (CR1), or
+        White HC0 on the transformed design (Hansen's ``sehet``); see
+        :func:`digitrace.econ._threshold_kernels.regime_vcov`.
     time_effects : bool
         Add year dummies to the controls (two-way fixed effects).
 
@@ -203,7 +205,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         regime coefficients in ``.params`` / ``.se``.
     """
     check_option("sigma", sigma, ("hansen", "xthreg"))
-    check_option("vcov", vcov, ("classical", "cluster"))
+    check_option("vcov", vcov, ("classical", "cluster", "white"))
     check_option("boot_thresholds", boot_thresholds, ("reestimate", "fixed"))
     check_option("transform", transform, ("within", "hansen1999"))
     check_option("candidates", candidates, ("data", "hansen"))
@@ -390,27 +392,16 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     XtX_inv = np.linalg.inv(R.T @ R)
     beta = XtX_inv @ (R.T @ Yw)
     u = Yw - R @ beta
-    kreg = R.shape[1]
     from scipy import stats
 
-    if vcov == "classical":
-        dof = n - N - kreg
-        V = XtX_inv * float(u @ u) / dof
-        tdist_df = dof
-    else:
-        scores = np.zeros((N, kreg))
-        np.add.at(scores, codes, R * u[:, None])
-        meat = scores.T @ scores
-        c = N / (N - 1) * (n - 1) / (n - kreg)
-        V = c * XtX_inv @ meat @ XtX_inv
-        tdist_df = N - 1
+    V, tdist_df = K.regime_vcov(R, u, XtX_inv, codes, N, n, vcov)
     se = np.sqrt(np.diag(V))
     tt = beta / se
     pv = 2 * stats.t.sf(np.abs(tt), tdist_df)
     r2w = 1.0 - float(u @ u) / float(Yw @ Yw)
     r2 = 1.0 - float(u @ u) / float(((Y - Y.mean()) ** 2).sum()) if transform == "within" else None
 
-    extra = {"SE": f"cluster({entity})" if vcov == "cluster" else "iid",   # same labels as fe()
+    extra = {"SE": {"cluster": f"cluster({entity})", "white": "White (HC0)"}.get(vcov, "iid"),
              "Within R²": f"{r2w:.3f}"}
     for i, (g, ci) in enumerate(zip(g_sorted, cis), 1):
         extra[f"Threshold γ{i}"] = f"{g:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"

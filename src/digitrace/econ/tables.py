@@ -56,7 +56,8 @@ _ZH_ROWS = ((r"^SE$", "标准误"), (r"^Threshold γ(\d+)$", r"门槛值 γ\1 [9
             (r"^Log-likelihood$", "对数似然值"), (r"^Lee-Yu correction$", "Lee-Yu 偏误校正"),
             (r"^Pre-trend F$", "平行趋势检验 F"), (r"^Bootstrap (\S+)% CI \(a·b\)$", r"自助法 \1% 置信区间 (a·b)"),
             (r"^speed θ$", "收敛速度 θ"), (r"^half-life$", "半衰期"), (r"^Within R²$", "组内 R²"))
-_ZH_SE = ((r"^cluster\((.+)\)$", r"聚类（\1）"), (r"^iid$", "同方差"), (r"^hetero$", "异方差稳健"))
+_ZH_SE = ((r"^cluster\((.+)\)$", r"聚类（\1）"), (r"^iid$", "同方差"), (r"^hetero$", "异方差稳健"),
+          (r"^White \(HC0\)$", "White 异方差稳健（HC0）"))
 _ZH_MODELS = ((r"^FE$", "固定效应"), (r"^DID \(TWFE\)$", "DID（双向固定效应）"),
               (r"^Panel threshold \(Hansen 1999\)$", "面板门槛（Hansen 1999）"),
               (r"^Event study(.*)$", r"事件研究\1"), (r"^Mediation$", "中介效应"), (r"^Moderation$", "调节效应"),
