@@ -103,7 +103,7 @@ def test_accepts_threshold_spatial_and_mediation(models, tmp_path):
     t = regtable([m1, th, FakeSpatial(), med])
     df = t.to_frame()
     assert any(k.startswith("Threshold γ1") for k in df.index)
-    assert df.loc["rho", "(3)"] == "0.300***"
+    assert df.loc["ρ", "(3)"] == "0.300***"
     assert df.loc["x (indirect)", "(3)"].startswith("0.200")
     assert "indirect (a·b)" in df.index
     assert df.loc["Model"].tolist()[2] == "SAR"
@@ -190,9 +190,9 @@ def test_real_spatial_results_columbus(data_dir):
     sdm = spatial_regression(df, "CRIME", ["INC", "HOVAL"], w, model="sdm", seed=1, draws=200)
     frame = regtable([sar, sdm], labels=["SAR", "SDM"]).to_frame()
     idx = list(frame.index)
-    assert frame.loc["rho", "SAR"].startswith(f"{sar.params['rho']:.3f}")
+    assert frame.loc["ρ", "SAR"].startswith(f"{sar.params['rho']:.3f}")
     # coefficients (incl. W_x of the SDM) come before the effect rows
-    assert idx.index("W_INC") < idx.index("INC (direct)")
+    assert idx.index("W×INC") < idx.index("INC (direct)")
     eff = sdm.effects
     stars = "*" * sum(eff.loc["INC", "indirect_p"] < c for c in (0.1, 0.05, 0.01))
     assert frame.loc["INC (indirect)", "SDM"] == f"{eff.loc['INC', 'indirect']:.3f}{stars}"
@@ -242,3 +242,51 @@ def test_one_fe_row_per_dimension_across_model_types():
     keyed = fe(d, "y ~ x | prov + yr", panel=("prov", "yr"))
     both = regtable([keyed, sp]).to_frame()
     assert [k for k in both.index if k.endswith(" FE")] == ["prov FE", "yr FE"]
+
+
+def test_mechanism_rows_labelled_and_se_types_shown(models):
+    """Mediation and moderation columns name their variables (through coef_labels), say
+    which SE each row uses, and the within R² sits directly under the overall R²."""
+    g, m1, _ = models
+    med = digitrace.econ.mediation(g, "invest", "value", "capital", fixed_effects=["firm"],
+                                   cluster="firm")
+    mod = digitrace.econ.moderation(g, "invest", "value", "capital", fixed_effects=["firm"])
+    h = fe(g, "invest ~ value + capital | firm", vcov="hetero")
+    lab = {"value": "市值", "capital": "资本", "invest": "投资"}
+    zh = regtable([med, mod, h], lang="zh", coef_labels=lab).to_frame()
+    assert zh.loc["间接效应（a·b）", "(1)"].startswith(f"{med.indirect:.3f}")
+    assert zh.loc["中介变量 (m)", "(1)"] == "资本" and zh.loc["解释变量 (x)", "(1)"] == "市值"
+    assert zh.loc["a·b 的标准误", "(1)"] == "Sobel（delta 法）"
+    assert zh.loc["标准误"].tolist() == ["聚类（firm）", "同方差", "异方差稳健（HC1）"]
+    assert "市值（中心化）" in zh.index and "市值 × 资本" in zh.index
+    assert zh.loc["调节变量 (z)", "(2)"] == "资本"
+    assert any(k.startswith("∂投资/∂市值（资本=") for k in zh.index)
+    idx = list(zh.index)
+    assert idx.index("组内 R²") == idx.index("R²（总体）") + 1
+    en = regtable([med, mod, h]).to_frame()
+    assert en.loc["SE"].tolist() == ["cluster(firm)", "iid", "robust (HC1)"]
+    assert "value (centred)" in en.index and "value × capital" in en.index
+    assert not any("e-1" in k for k in en.index)          # no 1e-16 "at z=" labels
+
+
+def test_event_study_and_spatial_rows_in_chinese(data_dir):
+    libpysal = pytest.importorskip("libpysal")
+    from digitrace.econ.spatial_ml import spatial_regression
+
+    rng = np.random.default_rng(2)
+    N, T = 40, 8
+    ids, yr = np.repeat(np.arange(N), T), np.tile(np.arange(2010, 2010 + T), N)
+    coh = np.where(np.arange(N) < 20, 2014, 0)[ids]
+    y = rng.normal(size=N * T) + (yr >= coh) * (coh > 0) * 0.5
+    ev = digitrace.econ.event_study(pd.DataFrame({"id": ids, "yr": yr, "y": y, "g": coh}),
+                                    "y", "id", "yr", "g", estimator="did2s")
+    d = data_dir / "reference" / "columbus"
+    db = libpysal.io.open(str(d / "columbus.dbf"))
+    df = pd.DataFrame({c: db.by_col(c) for c in ["POLYID", "CRIME", "INC", "HOVAL"]})
+    df.index = df.POLYID.astype(str)
+    w = libpysal.io.open(str(d / "columbus.gal")).read()
+    sem = spatial_regression(df, "CRIME", ["INC", "HOVAL"], w, model="sem", seed=1, draws=50)
+    zh = regtable([ev, sem], lang="zh").to_frame()
+    assert zh.loc["模型"].tolist() == ["事件研究（did2s）", "SEM（ML）"]
+    assert zh.loc["标准误", "(1)"] == "聚类（id）" and zh.loc["标准误", "(2)"].startswith("ML（")
+    assert "λ" in zh.index and not any("间接效应" in k for k in zh.index)   # SEM: no effect rows

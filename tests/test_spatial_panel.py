@@ -291,8 +291,9 @@ def test_regtable_accepts_spatial_results(cigar):
     b = fit(cigar, model="sem", fe="entity")
     out = regtable([a, b])
     text = out if isinstance(out, str) else str(getattr(out, "to_markdown", lambda: out)())
-    for label in ("rho", "lambda", "state FE", "year FE", "W_logp"):
+    for label in ("ρ", "λ", "state FE", "year FE", "W×logp", "ML (expected information)"):
         assert label in text
+    assert "logp (indirect)" in text and text.count("(indirect)") == 2   # the SEM adds no effect rows
 
 
 @pytest.mark.parametrize("model", ["sdm", "sdem"])

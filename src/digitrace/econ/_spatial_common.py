@@ -22,6 +22,7 @@ from scipy import stats
 from .._frozen import FrozenMapping
 from .._results import Result
 from ..errors import DataError, SpecificationError
+from ._panel import plain_list
 from ._spatial_kernels import effect_moments, stack_lag
 
 MODELS = ("sar", "sem", "sdm", "sdem")
@@ -80,9 +81,9 @@ def prepare_weights(W: Any, ids: Sequence[Any] | None, *, row_standardize: bool,
             if missing or extra:
                 raise SpecificationError(
                     "W does not match the units of the data: "
-                    + (f"missing from W: {missing[:10]}" if missing else "")
+                    + (f"missing from W: {plain_list(missing)}" if missing else "")
                     + ("; " if missing and extra else "")
-                    + (f"in W but not in the data: {extra[:10]}" if extra else "")
+                    + (f"in W but not in the data: {plain_list(extra)}" if extra else "")
                     + " (labelled weights are matched to the unit ids: the entity column of a "
                     "panel, or ids=COLUMN / the index of a cross-section)")
             order = np.array([pos[str(u)] for u in ids])
@@ -114,8 +115,9 @@ def prepare_weights(W: Any, ids: Sequence[Any] | None, *, row_standardize: bool,
     return sp.csr_matrix(M)
 
 
-def _name(idx: np.ndarray, ids: Sequence[Any] | None) -> list:
-    return [ids[i] if ids is not None else int(i) for i in idx[:10]]
+def _name(idx: np.ndarray, ids: Sequence[Any] | None) -> str:
+    """Unit ids (plain Python values, at most 10) of positions ``idx`` for messages."""
+    return plain_list([ids[i] if ids is not None else int(i) for i in idx])
 
 
 def check_design(X: np.ndarray, names: Sequence[str], what: str = "design") -> None:
@@ -315,7 +317,9 @@ class SpatialMLResult(Result):
 
     @property
     def extra_rows(self) -> dict[str, str]:
-        rows = {"Log-likelihood": f"{self.loglik:.3f}"}  # rho/lambda is a coefficient row
+        info = self.info.get("information")
+        rows = {"SE": f"ML ({info} information)" if info else "ML",
+                "Log-likelihood": f"{self.loglik:.3f}"}  # rho/lambda is a coefficient row
         if self.n_periods > 1:
             rows["Lee-Yu correction"] = self.lee_yu
         if self.r2_within is not None:

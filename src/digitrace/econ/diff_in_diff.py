@@ -237,7 +237,7 @@ def event_study(data: pd.DataFrame, y: str, entity: str, time: str, cohort: str,
         ref=ref, params=pd.Series(b, index=labels), se=pd.Series(se, index=labels),
         pvalues=pd.Series(p, index=labels), nobs=nobs, r2=r2, dep_var=y,
         fe_rows={f"{entity} FE": "Yes", f"{time} FE": "Yes"},
-        extra_rows={"Pre-trend F": f"{F:.3f} (p={pF:.3f})"},
+        extra_rows={"SE": f"cluster({cl})", "Pre-trend F": f"{F:.3f} (p={pF:.3f})"},
         model_name=f"Event study ({estimator})", provenance=prov)
 
 

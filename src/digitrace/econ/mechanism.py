@@ -129,7 +129,8 @@ def mediation(data: pd.DataFrame, y: str, x: str, m: str, controls: Sequence[str
     se = pd.Series([s1.se[x], sa, sb, s3.se[x], sobel_se], index=names)
     pv = pd.Series([s1.pvalues[x], s2.pvalues[x], s3.pvalues[m], s3.pvalues[x], p], index=names)
     lvl = round(100 * (1 - alpha))
-    extra = {"Sobel z": f"{z:.3f} (p={p:.3f})"}
+    extra = {"SE": s3.extra_rows.get("SE", ""), "SE (a·b)": "Sobel (delta method)",
+             "Regressor (x)": x, "Mediator (m)": m, "Sobel z": f"{z:.3f} (p={p:.3f})"}
     if np.isfinite(ci[0]):
         extra[f"Bootstrap {lvl}% CI (a·b)"] = f"[{ci[0]:.4f}, {ci[1]:.4f}]"
     prov = Provenance(method="digitrace.econ.mediation",
@@ -198,6 +199,16 @@ class ModerationResult(TableResult):
     def _headline(self) -> str:
         return f"{self.interaction} = {self.params[self.interaction]:.4g}, N={self.nobs}"
 
+    @property
+    def term_roles(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Role of each constructed term, so regtable labels them from the variable names
+        (``dig_c`` → "dig (centred)", the interaction → "dig × hc")."""
+        roles: dict[str, tuple[str, tuple[str, ...]]] = {self.interaction: ("interaction", (self.x, self.z))}
+        for v in (self.x, self.z):
+            if f"{v}_c" in self.params.index:
+                roles[f"{v}_c"] = ("centred", (v,))
+        return roles
+
 
 def moderation(data: pd.DataFrame, y: str, x: str, z: str, controls: Sequence[str] = (),
                fixed_effects: Sequence[str] = (), cluster: str | None = None, *,
@@ -237,8 +248,11 @@ def moderation(data: pd.DataFrame, y: str, x: str, z: str, controls: Sequence[st
                          "hi": eff + crit * se,
                          "p": 2 * stats.t.sf(np.abs(eff / se), fit.df_resid)})
     extra = dict(fit.extra_rows)
+    extra["Moderator (z)"] = z
+    tiny = 1e-9 * max(1.0, float(np.nanmax(np.abs(zs))))
     for zz, e_, s_ in zip(zs, eff, se):
-        extra[f"∂{y}/∂{x} at {z}={zz:.3g}"] = f"{e_:.4f} ({s_:.4f})"
+        zshow = 0.0 if abs(zz) < tiny else float(zz)     # a mean of 1e-16 prints as 0
+        extra[f"∂{y}/∂{x} at {z}={zshow:.4g}"] = f"{e_:.4f} ({s_:.4f})"
     prov = Provenance(method="digitrace.econ.moderation",
                       params=dict(y=y, x=x, z=z, controls=controls, fixed_effects=fes,
                                   cluster=cluster, center=center, alpha=alpha, ssc=ssc),

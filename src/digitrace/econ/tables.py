@@ -51,17 +51,34 @@ _TEXT = {
 
 # Chinese labels for the protocol's English extra-row keys, SE cells and model names
 # (regex, replacement); anything not listed is shown as the estimator wrote it.
-_ZH_ROWS = ((r"^SE$", "标准误"), (r"^Threshold γ(\d+)$", r"门槛值 γ\1 [95% 置信区间]"),
+_ZH_ROWS = ((r"^SE$", "标准误"), (r"^Threshold γ(\d+) \[(\S+)% CI\]$", r"门槛值 γ\1 [\2% 置信区间]"),
+            (r"^Threshold γ(\d+)$", r"门槛值 γ\1 [95% 置信区间]"),
             (r"^F(\d+) \((\d+) vs (\d+)\)$", r"F\1（\2 对 \3 个门槛）"),
             (r"^Log-likelihood$", "对数似然值"), (r"^Lee-Yu correction$", "Lee-Yu 偏误校正"),
             (r"^Pre-trend F$", "平行趋势检验 F"), (r"^Bootstrap (\S+)% CI \(a·b\)$", r"自助法 \1% 置信区间 (a·b)"),
-            (r"^speed θ$", "收敛速度 θ"), (r"^half-life$", "半衰期"), (r"^Within R²$", "组内 R²"))
-_ZH_SE = ((r"^cluster\((.+)\)$", r"聚类（\1）"), (r"^iid$", "同方差"), (r"^hetero$", "异方差稳健"),
-          (r"^White \(HC0\)$", "White 异方差稳健（HC0）"))
+            (r"^speed θ$", "收敛速度 θ"), (r"^half-life$", "半衰期"), (r"^Within R²$", "组内 R²"),
+            (r"^SE \(a·b\)$", "a·b 的标准误"), (r"^Regressor \(x\)$", "解释变量 (x)"),
+            (r"^Mediator \(m\)$", "中介变量 (m)"), (r"^Moderator \(z\)$", "调节变量 (z)"),
+            (r"^(∂.+) at (.+)$", r"\1（\2 处）"))
+_ZH_SE = ((r"^cluster\((.+)\)$", r"聚类（\1）"), (r"^iid$", "同方差"), (r"^hetero$", "异方差稳健（HC1）"),
+          (r"^White \(HC0\)$", "White 异方差稳健（HC0）"), (r"^ML \(observed information\)$", "ML（观测信息矩阵）"),
+          (r"^ML \(expected information\)$", "ML（期望信息矩阵）"), (r"^Sobel \(delta method\)$", "Sobel（delta 法）"))
+_EN_SE = ((r"^hetero$", "robust (HC1)"),)   # pyfixest's "hetero" is HC1, Stata's ", robust"
+_ZH_VALUES = {"Lee-Yu correction": ((r"^none$", "无"), (r"^Lee-Yu \(Elhorst bc=1\)$", "Lee-Yu 偏误校正（Elhorst bc=1）"),
+                                    (r"^transformation approach$", "Lee-Yu 变换法"),
+                                    (r"^sigma2 ([TN])/\(([TN])-1\)$", r"σ²·\1/(\2−1)"))}
 _ZH_MODELS = ((r"^FE$", "固定效应"), (r"^DID \(TWFE\)$", "DID（双向固定效应）"),
               (r"^Panel threshold \(Hansen 1999\)$", "面板门槛（Hansen 1999）"),
-              (r"^Event study(.*)$", r"事件研究\1"), (r"^Mediation$", "中介效应"), (r"^Moderation$", "调节效应"),
+              (r"^Event study \((.*)\)$", r"事件研究（\1）"), (r"^Event study$", "事件研究"),
+              (r"^Mediation$", "中介效应"), (r"^Moderation$", "调节效应"),
               (r"^(\w+) panel \(ML\)$", r"\1 空间面板（ML）"), (r"^(\w+) \(ML\)$", r"\1（ML）"))
+# Rows whose *values* are variable names (renamed by coef_labels).
+_VAR_VALUE_ROWS = ("Regressor (x)", "Mediator (m)", "Moderator (z)")
+# Fixed coefficient names of mediation() in Chinese.
+_ZH_TERMS = {"total effect (c)": "总效应（c）", "x→m (a)": "x→m（a）", "m→y (b)": "m→y（b）",
+             "direct effect (c')": "直接效应（c′）", "indirect (a·b)": "间接效应（a·b）",
+             "rho": "ρ", "lambda": "λ"}
+_SYMBOLS = {"rho": "ρ", "lambda": "λ"}
 
 
 _ZH_EFFECT = {"direct": "直接效应", "indirect": "间接效应", "total": "总效应"}
@@ -86,6 +103,10 @@ def _term_label(term: str, rename: dict[str, str], lang: str) -> str:
     """
     if term in rename:
         return str(rename[term])
+    if lang == "zh" and term in _ZH_TERMS:
+        return _ZH_TERMS[term]
+    if term in _SYMBOLS:
+        return _SYMBOLS[term]
     m = re.match(r"^(.*) \((direct|indirect|total)\)$", term)
     if m:
         base = _term_label(m.group(1), rename, lang)
@@ -93,9 +114,25 @@ def _term_label(term: str, rename: dict[str, str], lang: str) -> str:
     m = re.match(r"^(.*) \((.*)\)$", term)
     if m:
         return f"{rename.get(m.group(1), m.group(1))} ({_sub_names(m.group(2), rename)})"
-    if term.startswith("W_") and term[2:] in rename:
-        return f"W×{rename[term[2:]]}"
+    if term.startswith("W_") and len(term) > 2:
+        return f"W×{rename.get(term[2:], term[2:])}"
     return term
+
+
+def _role_label(role: tuple[str, tuple[str, ...]], rename: dict[str, str], lang: str) -> str:
+    """Label of a term a result declares by role (moderation's centred terms)."""
+    kind, vars_ = role
+    names = [str(rename.get(v, v)) for v in vars_]
+    if kind == "centred":
+        return f"{names[0]}（中心化）" if lang == "zh" else f"{names[0]} (centred)"
+    return " × ".join(names)
+
+
+def _translate_en(text: str, rules: Sequence[tuple[str, str]]) -> str:
+    for pat, rep in rules:
+        if re.match(pat, text):
+            return re.sub(pat, rep, text)
+    return text
 
 
 def _translate(text: str, rules: Sequence[tuple[str, str]], lang: str) -> str:
@@ -276,8 +313,8 @@ def _table_panel(results: Sequence[Any]) -> tuple[str, str] | None:
 def _effect_rows(res: Any) -> list[tuple[str, float, float, float]]:
     """(label, estimate, se, p) for LeSage–Pace effects, when the result has them."""
     eff = getattr(res, "effects", None)
-    if not isinstance(eff, pd.DataFrame):
-        return []
+    if not isinstance(eff, pd.DataFrame) or getattr(res, "model", None) == "sem":
+        return []   # SEM: direct = β, indirect = 0 by construction — nothing to add
     from scipy import stats as st
 
     rows = []
@@ -388,6 +425,7 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
         if missing:
             raise SpecificationError(f"keep: term(s) {missing} not in any result")
         terms = list(keep)
+    term_roles = [dict(getattr(r, "term_roles", {}) or {}) for r in results]
     rows, kinds, index = [], [], []
     index.append(T["dep"])
     rows.append([rename.get(str(_get(r, "dep_var", "")), str(_get(r, "dep_var", ""))) for r in results])
@@ -403,7 +441,10 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
             else:
                 crow.append("")
                 srow.append("")
-        index += [_term_label(t, rename, lang), ""]
+        role = next((roles[t] for roles in term_roles if t in roles), None)
+        label = (rename[t] if t in rename else _role_label(role, rename, lang) if role
+                 else _term_label(t, rename, lang))
+        index += [label, ""]
         rows += [crow, srow]
         kinds += ["coef", "stat"]
     # FE rows: one per dimension, union across results; missing -> No
@@ -420,13 +461,19 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
     ex_keys: list[str] = []
     for r in results:
         ex_keys += [k for k in (_get(r, "extra_rows", {}) or {}) if k not in ex_keys]
-    for k in ex_keys:
+    within = "Within R²" in ex_keys
+    for k in [k for k in ex_keys if k != "Within R²"]:
         vals = [str((_get(r, "extra_rows", {}) or {}).get(k, "")) for r in results]
-        if k == "SE":   # cluster(<column>) names the column as fe_labels display it
-            vals = [_translate(_sub_names(v, {c: str(n) for c, n in fe_names.items()}), _ZH_SE, lang)
+        if k == "SE" or k.startswith("SE "):   # cluster(<column>): the column as fe_labels show it
+            vals = [_sub_names(v, {c: str(n) for c, n in fe_names.items()}) for v in vals]
+            vals = [_translate(v, _ZH_SE, lang) if lang == "zh" else _translate_en(v, _EN_SE)
                     for v in vals]
+        elif k in _VAR_VALUE_ROWS:
+            vals = [str(rename.get(v, v)) for v in vals]
+        elif k in _ZH_VALUES:
+            vals = [_translate(v, _ZH_VALUES[k], lang) for v in vals]
         rows.append(vals)
-        index.append(_translate(k, _ZH_ROWS, lang))
+        index.append(_translate(_sub_names(k, rename), _ZH_ROWS, lang))
         kinds.append("extra")
     rows.append([f"{int(_get(r, 'nobs', 0)):,}" if _get(r, "nobs") is not None else "" for r in results])
     index.append(T["N"])
@@ -435,6 +482,10 @@ def regtable(results: Sequence[Any], labels: Sequence[str] | None = None, *, lan
     if any(v is not None for v in r2s):
         rows.append([fmt.format(v) if v is not None and np.isfinite(v) else "" for v in r2s])
         index.append(T["R2"])
+        kinds.append("stats")
+    if within:   # directly under the overall R², never mixed with it
+        rows.append([str((_get(r, "extra_rows", {}) or {}).get("Within R²", "")) for r in results])
+        index.append(_translate("Within R²", _ZH_ROWS, lang))
         kinds.append("stats")
     rows.append([_translate(str(_get(r, "model_name", type(r).__name__)), _ZH_MODELS, lang) for r in results])
     index.append(T["model"])
