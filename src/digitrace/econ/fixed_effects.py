@@ -233,6 +233,7 @@ def fe(data: pd.DataFrame, formula: str, cluster: str | None = None, *, vcov: Vc
             raise
     collin = list(getattr(fit, "_collin_vars", []) or [])
     if collin:
+        _name_collinear(data, terms, fes)          # the whole dependent set, when it is found
         raise SpecificationError(
             f"singular design: regressor(s) {', '.join(map(repr, collin))} are collinear with the "
             "other regressors or the fixed effects; drop them")

@@ -34,6 +34,7 @@ from ..errors import DataError, SpecificationError
 from ._spatial_common import (MODELS, RHO_NAME, SpatialMLResult, check_dependent,
                               check_design, lm_tests, prepare_weights, sdm_tests,
                               simulate_effects)
+from ._panel import plain
 from ._spatial_fit import MLFit, fit_error, fit_lag, information, lee_yu_elhorst
 from ..spatial.weights import sparse_sha256
 from ._spatial_kernels import LogDet, stack_lag
@@ -50,8 +51,9 @@ def _panel_arrays(data: pd.DataFrame, cols: Sequence[str], entity: str, time: st
     dup = data.duplicated([entity, time], keep=False)
     if dup.any():
         first = data.loc[dup, [entity, time]].iloc[0]
-        raise DataError(f"duplicate (entity, time) key ({first[entity]!r}, {first[time]!r}): "
-                        f"{int(dup.sum())} rows share a key", row=data.index[dup.to_numpy()][0],
+        raise DataError(f"duplicate (entity, time) key ({plain(first[entity])!r}, "
+                        f"{plain(first[time])!r}): {int(dup.sum())} rows share a key",
+                        row=data.index[dup.to_numpy()][0],
                         column=f"{entity}, {time}")
     ents = np.sort(data[entity].unique())
     pers = np.sort(data[time].unique())
@@ -60,8 +62,9 @@ def _panel_arrays(data: pd.DataFrame, cols: Sequence[str], entity: str, time: st
         have = set(zip(data[entity], data[time]))
         gap = next((e, t) for t in pers for e in ents if (e, t) not in have)
         raise DataError(f"unbalanced panel: {len(data)} rows for {N} entities x {T} periods; "
-                        f"e.g. ({gap[0]!r}, {gap[1]!r}) is missing. Spatial panel ML needs a "
-                        "balanced panel (drop or impute incomplete units)", column=f"{entity}, {time}")
+                        f"e.g. ({plain(gap[0])!r}, {plain(gap[1])!r}) is missing. Spatial panel "
+                        "ML needs a balanced panel (drop or impute incomplete units)",
+                        column=f"{entity}, {time}")
     d = data.sort_values([time, entity])
     vals = d[list(cols)].to_numpy(dtype=float)
     if not np.isfinite(vals).all():
