@@ -148,7 +148,8 @@ def test_too_few_unique_threshold_values():
     df = _dgp(N=20, T=5)
     df["q"] = 0.0
     df.loc[[1, 2, 3], "q"] = [1.0, 2.0, 3.0]          # 97 ties + 3 distinct values
-    with pytest.raises(SpecificationError, match="too few unique values"):
+    with pytest.raises(SpecificationError,
+                       match=r"4 unique values and its most frequent value 0 occurs 97 times"):
         digitrace.threshold(df, "y", "x", "q", "id", "year", bootstrap=0, trim=0.05)
 
 
@@ -221,7 +222,8 @@ def test_tests_frame_and_protocol():
     tf = r.tests_frame()
     assert list(tf.index) == ["0 vs 1", "1 vs 2"]
     assert tf["F"].tolist() == list(r.f_stats)
-    assert set(r.extra_rows) >= {"Threshold γ1", "Threshold γ2", "F1 (0 vs 1)", "F2 (1 vs 2)"}
+    assert set(r.extra_rows) >= {"Threshold γ1 [95% CI]", "Threshold γ2 [95% CI]", "F1 (0 vs 1)",
+                                 "F2 (1 vs 2)"}
     assert r.provenance.params["seed"] == 2
 
 

@@ -96,3 +96,77 @@ def hansen_keep(grid: np.ndarray, fixed: Sequence[float], qn: int, trim: float) 
     qnt = qn * trim
     inside = ((i < nn + qnt).astype(int) - (i < nn - qnt).astype(int)).sum(axis=1)
     return grid[inside != 1]
+
+
+def _trim_text(trims: Sequence[float]) -> str:
+    return f"{trims[0]:g}" if len(set(trims)) == 1 else "[" + ", ".join(f"{t:g}" for t in trims) + "]"
+
+
+def check_trims(trims: Sequence[float], n: int, hansen: bool) -> list[int]:
+    """Minimum regime sizes ``floor(trim_k n)``; raise when the trims cannot all be met.
+
+    ``k`` thresholds give ``k+1`` regimes: the two outer ones need
+    ``floor(trim_1 n)`` observations each and every later threshold ``k``
+    splits off a regime of at least ``floor(trim_k n)``, so
+    :math:`2\\lfloor t_1n\\rfloor + \\sum_{k\\ge2}\\lfloor t_kn\\rfloor \\le n` is
+    necessary (with a scalar trim: :math:`(k+1)\\,\\text{trim}\\le 1`).  Hansen's
+    grid trims by position, so there the shares :math:`2t_1+\\sum_{k\\ge 2}t_k` must
+    not exceed 1.
+    """
+    from ..errors import SpecificationError
+
+    K = len(trims)
+    nmins = [max(int(np.floor(t * n)), 1) for t in trims]
+    share = 2 * trims[0] + sum(trims[1:])
+    need = 2 * nmins[0] + sum(nmins[1:])
+    if (share > 1) if hansen else (need > n):
+        uniform = len(set(trims)) == 1
+        what = (f"{K + 1} regimes × trim {trims[0]:g} = {share:.4g} > 1" if uniform else
+                f"2·trim₁ + trim₂ + … = {share:.4g} > 1")
+        per = (f"{nmins[0]} observations (floor(trim·n)) per regime" if uniform else
+               f"{nmins[0]} observations in each outer regime and {nmins[1:]} for the later ones")
+        raise SpecificationError(
+            f"trim={_trim_text(trims)} is too large for n_thresholds={K}: {what}. "
+            f"{K + 1} regimes need at least {per}, {need} in all, but the panel has only "
+            f"n={n} observations. Lower trim below 1/{K + 1} = {1 / (K + 1):.3g} "
+            f"(e.g. trim={np.floor(100 / (K + 1) - 1) / 100:g}) or estimate fewer thresholds")
+    return nmins
+
+
+def no_candidate_message(q: str, k: int, fixed: Sequence[float], trims: Sequence[float],
+                         nmins: Sequence[int], qs_sorted: np.ndarray, hansen: bool,
+                         qn: int | None) -> str:
+    """Why the search for threshold ``k`` has no admissible candidate, and what to do."""
+    n = len(qs_sorted)
+    vals, cnt = np.unique(qs_sorted, return_counts=True)
+    head = f"no admissible candidate for threshold {k} of {q!r} (trim={_trim_text(trims)}, n={n}"
+    if fixed:
+        head += ", given threshold(s) " + ", ".join(f"{g:.6g}" for g in sorted(fixed))
+    head += "): "
+    if hansen:
+        why = (f"Hansen's grid ({qn} quantiles of the {len(vals)} unique values) has no position "
+               f"left at least {qn}·{trims[k - 1]:g} = {qn * trims[k - 1]:g} grid points from "
+               "the earlier threshold(s)")
+    else:
+        edges = np.r_[0, np.searchsorted(qs_sorted, np.sort(np.asarray(fixed, float)), "right"), n]
+        sizes = np.diff(edges).tolist()
+        gap = nmins[k - 1]
+        why = (f"each outer regime needs {nmins[0]} observations (floor(trim·n))"
+               + (f" and each threshold must be {gap} observations from the others; "
+                  f"the regimes so far hold {sizes}" if fixed else "") + ". ")
+        if cnt.max() > nmins[0]:
+            why += (f"{q!r} has {len(vals)} unique values and its most frequent value "
+                    f"{vals[np.argmax(cnt)]:.6g} occurs {int(cnt.max())} times; tied values "
+                    "always fall in the same regime. ")
+    return (head + why + "Lower trim (a list gives one per threshold), estimate fewer "
+            "thresholds, or use a threshold variable with more distinct values")
+
+
+def regime_label(q: str, lo: float, hi: float, lower_closed: bool = False) -> str:
+    """Regime label: (lo, hi] by default, [lo, hi) for Hansen's q < gamma indicator."""
+    lt, le = ("≤", "<") if lower_closed else ("<", "≤")
+    if np.isinf(lo):
+        return f"{q}{le}{hi:.4g}"
+    if np.isinf(hi):
+        return f"{q}{'≥' if lower_closed else '>'}{lo:.4g}"
+    return f"{lo:.4g}{lt}{q}{le}{hi:.4g}"

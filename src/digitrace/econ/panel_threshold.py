@@ -43,9 +43,10 @@ import pandas as pd
 from .._results import Provenance, array_sha256, check_option, freeze_array
 from ..errors import DataError, SpecificationError
 from . import _threshold_kernels as K
-from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
+from ._panel import check_collinear, check_columns, check_numeric, panel_index, plain, within
 from ._result_base import TableResult
-from ._threshold_grid import _base_candidates, _candidates, hansen_grid, hansen_keep
+from ._threshold_grid import (_base_candidates, _candidates, check_trims, hansen_grid, hansen_keep,
+                              no_candidate_message, regime_label)
 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster", "white"]
@@ -71,6 +72,7 @@ class ThresholdResult(TableResult):
     n_periods: int
     lr_paths: tuple[tuple[np.ndarray, np.ndarray], ...] = field(repr=False, compare=False)
     r2_within: float | None = None   # 1 - SSR/sum(y~^2); r2 is the LSDV R² (None for hansen1999)
+    time_effects_coef: pd.Series | None = None   # year dummies (time_effects=True), not in params
     model_name: str = field(default="Panel threshold", kw_only=True)
 
     def to_frame(self) -> pd.DataFrame:
@@ -196,13 +198,18 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         White HC0 on the transformed design (Hansen's ``sehet``); see
         :func:`digitrace.econ._threshold_kernels.regime_vcov`.
     time_effects : bool
-        Add year dummies to the controls (two-way fixed effects).
+        Two-way fixed effects: year dummies join the design (and the search),
+        but, like the entity effects, are not reported in ``.params``; their
+        coefficients are in ``.time_effects_coef``.
 
     Returns
     -------
     ThresholdResult
         ``.thresholds``, ``.ci``, ``.f_stats``, ``.p_values``, ``.crit_values``,
-        regime coefficients in ``.params`` / ``.se``.
+        controls and regime coefficients in ``.params`` / ``.se`` (year
+        dummies in ``.time_effects_coef``); the extra row
+        ``"Threshold γk [95% CI]"`` gives each threshold with its LR region at
+        level 100(1−alpha)%.
     """
     check_option("sigma", sigma, ("hansen", "xthreg"))
     check_option("vcov", vcov, ("classical", "cluster", "white"))
@@ -229,7 +236,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     if not pidx.balanced:
         bad = int(np.flatnonzero(pidx.counts != len(pidx.times))[0])
         raise DataError(
-            f"threshold() needs a balanced panel: entity {pidx.entities[bad]!r} has "
+            f"threshold() needs a balanced panel: entity {plain(pidx.entities[bad])!r} has "
             f"{pidx.counts[bad]} of {len(pidx.times)} periods. The entity-block bootstrap "
             "resamples whole residual series, so drop incomplete entities first "
             "(e.g. keep entities observed in every year)", column=entity)
@@ -241,10 +248,12 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     Q = d[q].to_numpy(float)
     W = d[controls].to_numpy(float) if controls else np.empty((n, 0))
     wnames = list(controls)
-    if time_effects:
+    te_names: list[str] = []
+    if time_effects:      # two-way FE: year dummies in the design, reported apart from params
         dums = pd.get_dummies(d[time], prefix=str(time), drop_first=True, dtype=float)
         W = np.column_stack([W, dums.to_numpy()])
-        wnames += list(dums.columns)
+        te_names = [str(c) for c in dums.columns]
+        wnames += te_names
     deleted = (np.arange(n) % T == T - 1) if transform == "hansen1999" else None
     keep = None if deleted is None else (~deleted).astype(float)
 
@@ -259,7 +268,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     base = np.column_stack([Ww, Xw])
     check_collinear(base, wnames + xs, context="threshold model (linear part)")
 
-    nmins = [max(int(np.floor(t * n)), 1) for t in trims]
+    nmins = check_trims(trims, n, hansen)
     nmin = nmins[0]                                     # outer regimes
     qs_sorted = np.sort(Q)
     df_sigma = n - N if sigma == "hansen" else n - T
@@ -301,10 +310,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
             cand, pos = _candidates(qs_sorted, key, nmin, grid, nmins[k - 1], base=base_cand,
                                     return_pos=True)
         if len(cand) < 1:
-            raise SpecificationError(
-                f"threshold variable {q!r} has too few unique values for trim={trim}: no candidate "
-                f"leaves {nmin} observations in every regime (given thresholds {list(key)}); "
-                "lower trim or n_thresholds")
+            raise SpecificationError(no_candidate_message(q, k, key, trims, nmins, qs_sorted,
+                                                          hansen, qn))
         zx = np.concatenate([base_zx] + [threshold_cols(g)[1] for g in key], axis=1)
         path = K.prepare_search(X, Q, codes, counts.astype(float), design(key), cand, pre=pre,
                                 zx_cum=zx, pos=pos)
@@ -385,7 +392,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         m = ((Q >= edges[r]) & (Q < edges[r + 1]) if hansen
              else (Q > edges[r]) & (Q <= edges[r + 1]))
         reg_cols.append(X * m[:, None])
-        lab = _regime_label(q, edges[r], edges[r + 1], lower_closed=hansen)
+        lab = regime_label(q, edges[r], edges[r + 1], lower_closed=hansen)
         names += [f"{v} ({lab})" for v in xs]
     R = P(np.column_stack(reg_cols))
     check_collinear(R, names, context="regime-specific design")
@@ -403,8 +410,9 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
 
     extra = {"SE": {"cluster": f"cluster({entity})", "white": "White (HC0)"}.get(vcov, "iid"),
              "Within R²": f"{r2w:.3f}"}
+    level = f"{100 * (1 - alpha):g}"
     for i, (g, ci) in enumerate(zip(g_sorted, cis), 1):
-        extra[f"Threshold γ{i}"] = f"{g:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"
+        extra[f"Threshold γ{i} [{level}% CI]"] = f"{g:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"
     for k, (f, p) in enumerate(zip(f_stats, p_vals), 1):
         extra[f"F{k} ({k - 1} vs {k})"] = f"{f:.2f}" + ("" if np.isnan(p) else f" (p={p:.3f})")
     prov = Provenance(
@@ -415,24 +423,19 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
                     boot_thresholds=boot_thresholds, transform=transform, candidates=candidates),
         inputs=(("data", array_sha256(np.column_stack([Y, X, Q, W]))),),
         reference=REFERENCE)
+    te = np.zeros(len(names), dtype=bool)   # year effects are fixed effects: not in params
+    te[len(controls):len(controls) + len(te_names)] = True
+    shown = [nm for nm, t in zip(names, te) if not t]
     return ThresholdResult(
-        params=pd.Series(beta, index=names), se=pd.Series(se, index=names),
-        pvalues=pd.Series(pv, index=names), thresholds=tuple(g_sorted), ci=tuple(cis),
+        params=pd.Series(beta[~te], index=shown), se=pd.Series(se[~te], index=shown),
+        pvalues=pd.Series(pv[~te], index=shown),
+        time_effects_coef=pd.Series(beta[te], index=te_names) if time_effects else None,
+        thresholds=tuple(g_sorted), ci=tuple(cis),
         f_stats=tuple(f_stats), p_values=tuple(p_vals), crit_values=tuple(crits),
         ssr=tuple(ssr_seq), sigma2=sigma2, nobs=n, n_entities=N, n_periods=T, r2=r2, r2_within=r2w,
         dep_var=y, lr_paths=tuple(lr_paths),
         fe_rows={f"{entity} FE": "Yes", f"{time} FE": "Yes" if time_effects else "No"},
         extra_rows=extra, model_name="Panel threshold (Hansen 1999)", provenance=prov)
-
-
-def _regime_label(q: str, lo: float, hi: float, lower_closed: bool = False) -> str:
-    """Regime label: (lo, hi] by default, [lo, hi) for Hansen's q < gamma indicator."""
-    lt, le = ("≤", "<") if lower_closed else ("<", "≤")
-    if np.isinf(lo):
-        return f"{q}{le}{hi:.4g}"
-    if np.isinf(hi):
-        return f"{q}{'≥' if lower_closed else '>'}{lo:.4g}"
-    return f"{lo:.4g}{lt}{q}{le}{hi:.4g}"
 
 
 def _bootstrap_F(path: K.SearchPath, e0: np.ndarray, N: int, T: int, reps: int,
