@@ -102,6 +102,8 @@ def test_threshold_row_key_has_level(alpha, key):
     assert re.fullmatch(r"Threshold γ(\d+) \[(\S+)% CI\]", key)
     lo, hi = r.ci[0]
     assert r.extra_rows[key] == f"{r.thresholds[0]:.4f} [{lo:.4f}, {hi:.4f}]"
+    level = f"{100 * (1 - alpha):g}"
+    assert f"门槛值 γ1 [{level}% 置信区间]" in regtable([r], lang="zh").to_frame().index
 
 
 # 4. the whole linearly dependent set is named --------------------------------------------
