@@ -42,11 +42,11 @@ import pandas as pd
 
 from .._results import Provenance, array_sha256, check_option, freeze_array
 from ..errors import DataError, SpecificationError
+from . import _threshold_grid as G
 from . import _threshold_kernels as K
-from ._panel import check_collinear, check_columns, check_numeric, panel_index, plain, within
+from ._panel import check_collinear, check_columns, check_numeric, panel_index, within
 from ._result_base import TableResult
-from ._threshold_grid import (_base_candidates, _candidates, check_trims, hansen_grid, hansen_keep,
-                              no_candidate_message, regime_label)
+from ._threshold_grid import _base_candidates, _candidates, hansen_grid, hansen_keep
 
 Sigma = Literal["hansen", "xthreg"]
 Vcov = Literal["classical", "cluster", "white"]
@@ -236,7 +236,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     if not pidx.balanced:
         bad = int(np.flatnonzero(pidx.counts != len(pidx.times))[0])
         raise DataError(
-            f"threshold() needs a balanced panel: entity {plain(pidx.entities[bad])!r} has "
+            f"threshold() needs a balanced panel: entity {np.asarray(pidx.entities[bad]).tolist()!r} has "
             f"{pidx.counts[bad]} of {len(pidx.times)} periods. The entity-block bootstrap "
             "resamples whole residual series, so drop incomplete entities first "
             "(e.g. keep entities observed in every year)", column=entity)
@@ -268,7 +268,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     base = np.column_stack([Ww, Xw])
     check_collinear(base, wnames + xs, context="threshold model (linear part)")
 
-    nmins = check_trims(trims, n, hansen)
+    nmins = G.check_trims(trims, n, hansen)
     nmin = nmins[0]                                     # outer regimes
     qs_sorted = np.sort(Q)
     df_sigma = n - N if sigma == "hansen" else n - T
@@ -310,8 +310,8 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
             cand, pos = _candidates(qs_sorted, key, nmin, grid, nmins[k - 1], base=base_cand,
                                     return_pos=True)
         if len(cand) < 1:
-            raise SpecificationError(no_candidate_message(q, k, key, trims, nmins, qs_sorted,
-                                                          hansen, qn))
+            raise SpecificationError(G.no_candidate_message(q, k, key, trims, nmins, qs_sorted,
+                                                            hansen, qn))
         zx = np.concatenate([base_zx] + [threshold_cols(g)[1] for g in key], axis=1)
         path = K.prepare_search(X, Q, codes, counts.astype(float), design(key), cand, pre=pre,
                                 zx_cum=zx, pos=pos)
@@ -392,7 +392,7 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
         m = ((Q >= edges[r]) & (Q < edges[r + 1]) if hansen
              else (Q > edges[r]) & (Q <= edges[r + 1]))
         reg_cols.append(X * m[:, None])
-        lab = regime_label(q, edges[r], edges[r + 1], lower_closed=hansen)
+        lab = G.regime_label(q, edges[r], edges[r + 1], lower_closed=hansen)
         names += [f"{v} ({lab})" for v in xs]
     R = P(np.column_stack(reg_cols))
     check_collinear(R, names, context="regime-specific design")
