@@ -125,14 +125,9 @@ def check_design(X: np.ndarray, names: Sequence[str], what: str = "design") -> N
     if not np.isfinite(X).all():
         bad = [names[j] for j in range(X.shape[1]) if not np.isfinite(X[:, j]).all()]
         raise DataError(f"missing or infinite values in {what}", column=", ".join(bad))
-    kept: list[int] = []
-    for j in range(X.shape[1]):
-        cols = kept + [j]
-        if np.linalg.matrix_rank(X[:, cols], tol=1e-10 * max(1.0, np.abs(X[:, cols]).max())) < len(cols):
-            raise SpecificationError(
-                f"singular {what}: regressor {names[j]!r} is constant (absorbed by the fixed "
-                f"effects) or collinear with {[names[i] for i in kept] or 'nothing'}")
-        kept.append(j)
+    from ._panel import check_collinear
+
+    check_collinear(X, names, context=what)   # names every linearly dependent set in full
 
 
 def check_dependent(y: np.ndarray, name: str, absorbed: bool = False) -> None:

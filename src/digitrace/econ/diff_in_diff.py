@@ -91,7 +91,7 @@ def did(data: pd.DataFrame, y: str, treat: str, entity: str, time: str,
     vals = set(np.unique(data[treat].to_numpy(float)))
     if not vals <= {0.0, 1.0}:
         raise DataError(f"treatment indicator {treat!r} must be 0/1, found values "
-                        f"{sorted(vals)[:5]}", column=treat)
+                        f"{[float(v) for v in sorted(vals)[:5]]}", column=treat)
     if len(vals) < 2:
         raise SpecificationError(f"treatment indicator {treat!r} has no variation")
     cl = entity if cluster == "__entity__" else cluster

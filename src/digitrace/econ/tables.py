@@ -52,7 +52,6 @@ _TEXT = {
 # Chinese labels for the protocol's English extra-row keys, SE cells and model names
 # (regex, replacement); anything not listed is shown as the estimator wrote it.
 _ZH_ROWS = ((r"^SE$", "标准误"), (r"^Threshold γ(\d+) \[(\S+)% CI\]$", r"门槛值 γ\1 [\2% 置信区间]"),
-            (r"^Threshold γ(\d+)$", r"门槛值 γ\1 [95% 置信区间]"),
             (r"^F(\d+) \((\d+) vs (\d+)\)$", r"F\1（\2 对 \3 个门槛）"),
             (r"^Log-likelihood$", "对数似然值"), (r"^Lee-Yu correction$", "Lee-Yu 偏误校正"),
             (r"^Pre-trend F$", "平行趋势检验 F"), (r"^Bootstrap (\S+)% CI \(a·b\)$", r"自助法 \1% 置信区间 (a·b)"),
