@@ -78,6 +78,9 @@ def test_time_effects_not_reported_and_equal_two_way_fe(n_thresholds):
     np.testing.assert_allclose(r.params.to_numpy(), f.params.to_numpy(), rtol=0, atol=1e-10)
     # same degrees of freedom (n - N - (T-1) - k) and iid SEs as xtreg/reghdfe
     np.testing.assert_allclose(r.se.to_numpy(), f.se.to_numpy(), rtol=1e-8)
+    # R² as fe() reports them: LSDV overall, within relative to y net of both FE
+    assert r.r2 == pytest.approx(f.r2, rel=1e-10)
+    assert r.r2_within == pytest.approx(f.r2_within, rel=1e-10)
     # the dummies are the year effects of the two-way model (relative to 1974)
     lsdv = np.linalg.lstsq(
         np.column_stack([g[["w", *regs]], pd.get_dummies(g["prov"], dtype=float),

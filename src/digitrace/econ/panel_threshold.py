@@ -405,7 +405,11 @@ def threshold(data: pd.DataFrame, y: str, x: str | Sequence[str], q: str, entity
     se = np.sqrt(np.diag(V))
     tt = beta / se
     pv = 2 * stats.t.sf(np.abs(tt), tdist_df)
-    r2w = 1.0 - float(u @ u) / float(Yw @ Yw)
+    yt = Yw                    # within R² is relative to y with *all* fixed effects removed
+    if time_effects:
+        Dt = R[:, len(controls):len(controls) + len(te_names)]
+        yt = Yw - Dt @ np.linalg.lstsq(Dt, Yw, rcond=None)[0]
+    r2w = 1.0 - float(u @ u) / float(yt @ yt)
     r2 = 1.0 - float(u @ u) / float(((Y - Y.mean()) ** 2).sum()) if transform == "within" else None
 
     extra = {"SE": {"cluster": f"cluster({entity})", "white": "White (HC0)"}.get(vcov, "iid"),
