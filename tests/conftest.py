@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,3 +28,18 @@ def data_dir() -> Path:
 def _set_data_env():
     os.environ.setdefault("DIGITRACE_DATA", str(_find_data()))
     yield
+
+
+@pytest.fixture(scope="session")
+def cigar_panel():
+    """Baltagi's cigarette panel with Elhorst's variables and binary 46-state contiguity
+    (tests/reference/spatial_econ/README.md): (data, W)."""
+    here = ROOT / "tests" / "reference" / "spatial_econ"
+    d = pd.read_csv(here / "cigar.csv")
+    d["logc"] = np.log(d.sales)
+    d["logp"] = np.log(d.price / d.cpi)
+    d["logy"] = np.log(d.ndi / d.cpi)
+    e = pd.read_csv(here / "spat_sym_us_edges.csv")
+    W = np.zeros((46, 46))
+    W[e.i - 1, e.j - 1] = 1.0
+    return d, W

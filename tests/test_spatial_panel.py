@@ -18,7 +18,11 @@ import digitrace
 from digitrace.econ import spatial_panel
 from digitrace.econ._spatial_fit import fit_error, fit_lag
 from digitrace.econ._spatial_kernels import LogDet, stack_lag
-from digitrace.econ.spatial_fe_panel import demean, orthonormal_complement, panel_lm_tests
+from digitrace.econ.spatial_fe_panel import (
+    demean,
+    orthonormal_complement,
+    panel_lm_tests,
+)
 from digitrace.errors import DataError, SpecificationError
 
 HERE = Path(__file__).parent / "reference" / "spatial_econ"
@@ -27,15 +31,9 @@ X = ["logp", "logy"]
 
 
 @pytest.fixture(scope="module")
-def cigar():
-    d = pd.read_csv(HERE / "cigar.csv")
-    d["logc"] = np.log(d.sales)
-    d["logp"] = np.log(d.price / d.cpi)
-    d["logy"] = np.log(d.ndi / d.cpi)
-    e = pd.read_csv(HERE / "spat_sym_us_edges.csv")
-    W = np.zeros((46, 46))
-    W[e.i - 1, e.j - 1] = 1.0
-    return d, W
+def cigar(cigar_panel):
+    d, W = cigar_panel
+    return d.copy(), W.copy()
 
 
 def fit(cigar, **kw):

@@ -23,7 +23,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -72,15 +71,9 @@ NSIM = 200  # impactsSDPDm default
 
 
 @pytest.fixture(scope="module")
-def cigar():
-    d = pd.read_csv(HERE / "cigar.csv")
-    d["logc"] = np.log(d.sales)
-    d["logp"] = np.log(d.price / d.cpi)
-    d["logy"] = np.log(d.ndi / d.cpi)
-    e = pd.read_csv(HERE / "spat_sym_us_edges.csv")
-    W = np.zeros((N, N))
-    W[e.i - 1, e.j - 1] = 1.0
-    return d, W / W.sum(1, keepdims=True)
+def cigar(cigar_panel):
+    d, W = cigar_panel
+    return d.copy(), W / W.sum(1, keepdims=True)
 
 
 def _arrays(cigar, model):
